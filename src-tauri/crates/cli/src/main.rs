@@ -1,0 +1,59 @@
+//! `jxjy`: the headless face of jxjy-review. Errors print one English line on stderr.
+
+mod credit;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "jxjy", version, about = "继续教育学时初审 — continuing-education credit review")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate an interchange JSON file and print declarations and ledger as JSON.
+    Credit(credit::CreditArgs),
+    /// Print a deterministic synthetic unit as interchange JSON (for demos and benchmarks).
+    Generate(credit::GenerateArgs),
+}
+
+/// An error with the exit code it maps to: 2 for bad input, 1 for everything else.
+pub struct Failure {
+    pub code: u8,
+    pub error: anyhow::Error,
+}
+
+impl Failure {
+    pub fn input(error: impl Into<anyhow::Error>) -> Failure {
+        Failure {
+            code: 2,
+            error: error.into(),
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Failure {
+        Failure { code: 1, error }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Credit(args) => credit::run(&args),
+        Command::Generate(args) => credit::generate(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            // One line: anyhow's chain joined with ": ".
+            let line = format!("{:#}", f.error).replace('\n', " ");
+            eprintln!("error: {line}");
+            ExitCode::from(f.code)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Checks across declarations: they flag what a reviewer should look at twice.
+
+use crate::flags::Flag;
+use crate::model::Declaration;
+use std::collections::{HashMap, HashSet};
+
+/// Indices of declarations that share a day with another attendance-type declaration of the
+/// same person; both of each pair are returned.
+pub fn overlapping(decls: &[Declaration]) -> HashSet<usize> {
+    let mut by_staff: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, d) in decls.iter().enumerate() {
+        if d.form.is_attendance() {
+            by_staff.entry(d.staff_id.as_str()).or_default().push(i);
+        }
+    }
+    let mut out = HashSet::new();
+    for mut idx in by_staff.into_values() {
+        idx.sort_by_key(|&i| decls[i].start_date);
+        for (k, &a) in idx.iter().enumerate() {
+            for &b in &idx[k + 1..] {
+                if decls[b].start_date > decls[a].end_date {
+                    break;
+                }
+                out.insert(a);
+                out.insert(b);
+            }
+        }
+    }
+    out
+}
+
+/// Indices of declarations whose evidence shares a SHA-256 with another declaration's.
+pub fn duplicate_evidence(decls: &[Declaration]) -> HashSet<usize> {
+    let mut by_hash: HashMap<String, HashSet<usize>> = HashMap::new();
+    for (i, d) in decls.iter().enumerate() {
+        for e in &d.evidence {
+            by_hash
+                .entry(e.sha256.to_ascii_lowercase())
+                .or_default()
+                .insert(i);
+        }
+    }
+    by_hash
+        .into_values()
+        .filter(|owners| owners.len() > 1)
+        .flatten()
+        .collect()
+}
+
+/// Indices of declarations with the same person, form, organizer and dates as another.
+pub fn duplicate_declarations(decls: &[Declaration]) -> HashSet<usize> {
+    let mut groups: HashMap<_, Vec<usize>> = HashMap::new();
+    for (i, d) in decls.iter().enumerate() {
+        let key = (
+            d.staff_id.as_str(),
+            d.form,
+            d.organizer.trim(),
+            d.start_date,
+            d.end_date,
+        );
+        groups.entry(key).or_default().push(i);
+    }
+    groups
+        .into_values()
+        .filter(|g| g.len() > 1)
+        .flatten()
+        .collect()
+}
+
+/// Flags from cross-declaration checks for declaration `i`.
+pub struct CrossFlags {
+    overlapping: HashSet<usize>,
+    duplicate_evidence: HashSet<usize>,
+    duplicate_declarations: HashSet<usize>,
+}
+
+impl CrossFlags {
+    pub fn compute(decls: &[Declaration]) -> CrossFlags {
+        CrossFlags {
+            overlapping: overlapping(decls),
+            duplicate_evidence: duplicate_evidence(decls),
+            duplicate_declarations: duplicate_declarations(decls),
+        }
+    }
+
+    pub fn flags_for(&self, i: usize, out: &mut Vec<Flag>) {
+        if self.overlapping.contains(&i) {
+            out.push(Flag::OverlappingDates);
+        }
+        if self.duplicate_evidence.contains(&i) {
+            out.push(Flag::DuplicateEvidence);
+        }
+        if self.duplicate_declarations.contains(&i) {
+            out.push(Flag::DuplicateDeclaration);
+        }
+    }
+}
