@@ -4,6 +4,7 @@
 //! the annual ledger, decision validation, and a deterministic synthetic-unit generator. No I/O:
 //! time and randomness come in as parameters.
 
+mod date_format;
 pub mod decision;
 pub mod engine;
 pub mod flags;

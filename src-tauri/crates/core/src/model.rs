@@ -163,7 +163,9 @@ pub struct Declaration {
     pub title: String,
     #[serde(default)]
     pub organizer: String,
+    #[serde(with = "crate::date_format")]
     pub start_date: NaiveDate,
+    #[serde(with = "crate::date_format")]
     pub end_date: NaiveDate,
     #[serde(default)]
     pub days: Option<u32>,
