@@ -6,7 +6,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "jxjy", version, about = "继续教育学时初审 — continuing-education credit review")]
+#[command(
+    name = "jxjy",
+    version,
+    about = "继续教育学时初审 — continuing-education credit review"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

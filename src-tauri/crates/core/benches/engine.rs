@@ -18,7 +18,9 @@ fn bench(c: &mut Criterion) {
     let today = NaiveDate::from_ymd_opt(2020, 1, 15).unwrap();
     let mut g = c.benchmark_group("unit_3000_staff_30000_declarations");
     g.sample_size(20);
-    g.bench_function("baseline_clone_input", |b| b.iter(|| black_box(input.clone())));
+    g.bench_function("baseline_clone_input", |b| {
+        b.iter(|| black_box(input.clone()))
+    });
     g.bench_function("evaluate", |b| {
         b.iter(|| black_box(evaluate(black_box(&input), &rules, today)))
     });

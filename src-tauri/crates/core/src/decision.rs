@@ -63,9 +63,9 @@ impl DecisionError {
     pub fn message_zh(&self) -> String {
         match self {
             DecisionError::ReasonRequired(o) => format!("“{}”须填写原因", o.label_zh()),
-            DecisionError::CreditChangeNeedsReason { computed, given } => format!(
-                "认定学时{given}与按标准计算的{computed}学时不同，须填写原因"
-            ),
+            DecisionError::CreditChangeNeedsReason { computed, given } => {
+                format!("认定学时{given}与按标准计算的{computed}学时不同，须填写原因")
+            }
             DecisionError::ApprovalIncomplete => "通过须填写认定学时和科目类别".to_owned(),
             DecisionError::HoursOnNonApproval(o) => {
                 format!("“{}”不应填写认定学时", o.label_zh())

@@ -83,9 +83,7 @@ impl Flag {
             Flag::StaffInactive => "申报人已调出或离岗",
             Flag::InvalidIdNumber => "身份证号码校验位错误",
             Flag::PublicNotOnline => "公需科目须通过网络学习完成",
-            Flag::ConferenceCapApplied => {
-                "学术会议年度计入专业科目学时最多40学时，超出部分不计"
-            }
+            Flag::ConferenceCapApplied => "学术会议年度计入专业科目学时最多40学时，超出部分不计",
             Flag::ServiceUnderOneYear => "基层服务不满一年，不能视同完成当年度学习任务",
             Flag::MissingConfirmation => "其他形式学时须由师市人社局或兵团业务主管部门认定",
             Flag::DaysExceedSpan => "申报天数超过起止日期之间的天数",

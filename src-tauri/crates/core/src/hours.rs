@@ -28,7 +28,7 @@ impl Hours {
 
     /// Converts a JSON number; `None` when negative, not finite, or absurdly large.
     pub fn from_f64(v: f64) -> Option<Hours> {
-        if !v.is_finite() || v < 0.0 || v > 1.0e9 {
+        if !v.is_finite() || !(0.0..=1.0e9).contains(&v) {
             return None;
         }
         // Rounded to the nearest hundredth; the range check above keeps the cast exact.
@@ -121,9 +121,7 @@ impl<'de> Deserialize<'de> for Hours {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Hours, D::Error> {
         let v = f64::deserialize(d)?;
         Hours::from_f64(v).ok_or_else(|| {
-            de::Error::custom(format!(
-                "hours must be a non-negative number, got {v}"
-            ))
+            de::Error::custom(format!("hours must be a non-negative number, got {v}"))
         })
     }
 }

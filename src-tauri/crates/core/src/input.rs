@@ -145,16 +145,17 @@ fn validate(input: &Input) -> Result<(), InputError> {
             return Err(decl_err(d, "id", "must not be empty".into()));
         }
         if !ids.insert(d.id.as_str()) {
-            return Err(decl_err(d, "id", "the same declaration id appears twice".into()));
+            return Err(decl_err(
+                d,
+                "id",
+                "the same declaration id appears twice".into(),
+            ));
         }
         if d.end_date < d.start_date {
             return Err(decl_err(
                 d,
                 "end_date",
-                format!(
-                    "{} is before start_date {}",
-                    d.end_date, d.start_date
-                ),
+                format!("{} is before start_date {}", d.end_date, d.start_date),
             ));
         }
         if d.days == Some(0) {

@@ -226,7 +226,10 @@ impl RuleSet {
             }
         }
         if self.public_online_forms.is_empty() {
-            return Err(invalid("public_online_forms", "must name at least one form"));
+            return Err(invalid(
+                "public_online_forms",
+                "must name at least one form",
+            ));
         }
         if self.promotion.cycle_years == 0 {
             return Err(invalid("promotion.cycle_years", "must be at least 1"));
@@ -302,7 +305,10 @@ mod tests {
         assert_eq!(s.plausibility.max_hours_per_day, Hours::whole(8));
         assert_eq!(s.promotion.cycle_years, 1);
         assert_eq!(RuleSet::for_year(2019).unwrap().id, "bingtuan-2019");
-        assert_eq!(RuleSet::for_year(2018), Err(RuleSetError::NoneForYear(2018)));
+        assert_eq!(
+            RuleSet::for_year(2018),
+            Err(RuleSetError::NoneForYear(2018))
+        );
     }
 
     #[test]
@@ -310,14 +316,21 @@ mod tests {
         let text = include_str!("../rules/bingtuan-2019.json")
             .replace("\"hours_per_day\": 6", "\"hours_per_day\": 0");
         let err = RuleSet::from_json(&text).unwrap_err();
-        assert_eq!(err.to_string(), "rule set field `conference.national.hours_per_day`: must be greater than 0");
+        assert_eq!(
+            err.to_string(),
+            "rule set field `conference.national.hours_per_day`: must be greater than 0"
+        );
 
-        let text = include_str!("../rules/bingtuan-2019.json").replace("\"cycle_years\": 1", "\"cycle_years\": \"one\"");
+        let text = include_str!("../rules/bingtuan-2019.json")
+            .replace("\"cycle_years\": 1", "\"cycle_years\": \"one\"");
         let err = RuleSet::from_json(&text).unwrap_err();
         assert!(err.to_string().contains("`promotion.cycle_years`"), "{err}");
 
         let text = include_str!("../rules/bingtuan-2019.json").replace("\"computer\": 10,", "");
         let err = RuleSet::from_json(&text).unwrap_err();
-        assert!(err.to_string().contains("missing field `computer`"), "{err}");
+        assert!(
+            err.to_string().contains("missing field `computer`"),
+            "{err}"
+        );
     }
 }

@@ -44,12 +44,12 @@ impl Rng {
 }
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡",
-    "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "韩", "冯", "邓", "曹", "彭",
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "韩", "冯", "邓", "曹", "彭",
 ];
 const GIVEN: &[&str] = &[
-    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛",
-    "明", "超", "秀英", "华", "慧", "建国", "红梅", "志强", "海燕", "文博", "雪", "晨", "宇",
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
+    "超", "秀英", "华", "慧", "建国", "红梅", "志强", "海燕", "文博", "雪", "晨", "宇",
 ];
 const UYGHUR: &[&str] = &[
     "阿依古丽·买买提",
@@ -61,7 +61,9 @@ const UYGHUR: &[&str] = &[
 ];
 /// 石河子市, 阿拉尔市, 图木舒克市, 五家渠市, 乌鲁木齐市天山区, 阿克苏市.
 const REGIONS: &[&str] = &["659001", "659002", "659003", "659004", "650102", "652901"];
-const SERIES: &[&str] = &["卫生", "教师", "工程", "农业", "会计", "经济", "统计", "档案"];
+const SERIES: &[&str] = &[
+    "卫生", "教师", "工程", "农业", "会计", "经济", "统计", "档案",
+];
 const NATIONAL_ORGS: &[&str] = &[
     "中华医学会",
     "中国农学会",
@@ -272,7 +274,11 @@ fn declaration(rng: &mut Rng, id: String, staff_id: &str, year: i32, k: usize) -
         }
     });
     let exam_level = (form == Form::QualificationExam).then(|| {
-        *rng.pick(&[ExamLevel::Senior, ExamLevel::Intermediate, ExamLevel::Junior])
+        *rng.pick(&[
+            ExamLevel::Senior,
+            ExamLevel::Intermediate,
+            ExamLevel::Junior,
+        ])
     });
     let presented_paper = form == Form::AcademicConference && rng.chance(30);
     let certified: Option<i64> = match form {
@@ -322,7 +328,11 @@ fn declaration(rng: &mut Rng, id: String, staff_id: &str, year: i32, k: usize) -
         let pdf = rng.chance(60);
         vec![Evidence {
             id: format!("{id}-E1"),
-            file_name: if pdf { "证书.pdf".into() } else { "证书.jpg".into() },
+            file_name: if pdf {
+                "证书.pdf".into()
+            } else {
+                "证书.jpg".into()
+            },
             media_type: if pdf {
                 "application/pdf".into()
             } else {

@@ -66,9 +66,18 @@ const SCENARIOS: &[Scenario] = &[
         flag: Flag::OverlappingDates,
         why: "a training 05-10..05-12 and a conference on 05-12, same person",
         build: || {
-            let mut c = conference("D2", ConferenceLevel::Corps, "2019-05-12", "2019-05-12", false);
+            let mut c = conference(
+                "D2",
+                ConferenceLevel::Corps,
+                "2019-05-12",
+                "2019-05-12",
+                false,
+            );
             c.claimed_hours = hours(4);
-            input(vec![staff("S1")], vec![training("D1", "2019-05-10", "2019-05-12"), c])
+            input(
+                vec![staff("S1")],
+                vec![training("D1", "2019-05-10", "2019-05-12"), c],
+            )
         },
         on: &[On::Declaration("D1"), On::Declaration("D2")],
     },
@@ -151,7 +160,13 @@ const SCENARIOS: &[Scenario] = &[
         flag: Flag::PublicNotOnline,
         why: "public subject declared as a conference",
         build: || {
-            let mut c = conference("D1", ConferenceLevel::Corps, "2019-05-12", "2019-05-12", false);
+            let mut c = conference(
+                "D1",
+                ConferenceLevel::Corps,
+                "2019-05-12",
+                "2019-05-12",
+                false,
+            );
             c.category = Category::Public;
             one(c)
         },
@@ -161,7 +176,13 @@ const SCENARIOS: &[Scenario] = &[
         flag: Flag::ConferenceCapApplied,
         why: "48 conference hours in one year",
         build: || {
-            let mut c = conference("D1", ConferenceLevel::National, "2019-05-01", "2019-05-08", false);
+            let mut c = conference(
+                "D1",
+                ConferenceLevel::National,
+                "2019-05-01",
+                "2019-05-08",
+                false,
+            );
             c.claimed_hours = hours(48);
             one(c)
         },
@@ -193,7 +214,13 @@ const SCENARIOS: &[Scenario] = &[
         flag: Flag::DaysExceedSpan,
         why: "4 days declared for a two-day conference",
         build: || {
-            let mut c = conference("D1", ConferenceLevel::Corps, "2019-05-11", "2019-05-12", false);
+            let mut c = conference(
+                "D1",
+                ConferenceLevel::Corps,
+                "2019-05-11",
+                "2019-05-12",
+                false,
+            );
             c.days = Some(4);
             c.claimed_hours = hours(8);
             one(c)
@@ -262,7 +289,10 @@ fn online_courses_need_no_evidence_and_never_overlap() {
 fn adjacent_days_do_not_overlap() {
     let e = run(&input(
         vec![staff("S1")],
-        vec![training("D1", "2019-05-10", "2019-05-11"), training("D2", "2019-05-12", "2019-05-13")],
+        vec![
+            training("D1", "2019-05-10", "2019-05-11"),
+            training("D2", "2019-05-12", "2019-05-13"),
+        ],
     ));
     assert!(!result(&e, "D1").flags.contains(&Flag::OverlappingDates));
     assert!(!result(&e, "D2").flags.contains(&Flag::OverlappingDates));
@@ -274,5 +304,8 @@ fn flags_have_chinese_words() {
         assert!(!f.badge_zh().is_empty() && !f.explanation_zh().is_empty());
     }
     assert_eq!(Flag::ConferenceCapApplied.badge_zh(), "会议封顶");
-    assert_eq!(serde_json::to_string(&Flag::PromotionNeedsFaceToFace).unwrap(), "\"promotion_needs_face_to_face\"");
+    assert_eq!(
+        serde_json::to_string(&Flag::PromotionNeedsFaceToFace).unwrap(),
+        "\"promotion_needs_face_to_face\""
+    );
 }

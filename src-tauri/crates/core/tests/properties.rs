@@ -22,18 +22,48 @@ fn arb_declaration(index: usize) -> impl Strategy<Value = Declaration> {
         prop::option::of(0i64..60),
         0u8..40,
         prop::bool::weighted(0.9),
-        select(vec![Status::PendingUnitReview, Status::UnitApproved, Status::Rejected, Status::Returned]),
+        select(vec![
+            Status::PendingUnitReview,
+            Status::UnitApproved,
+            Status::Rejected,
+            Status::Returned,
+        ]),
     )
         .prop_map(
-            move |(form, professional, staff, start_off, len, days, paper, claimed, certified, evidence_pick, has_conf, status)| {
-                let mut d = decl(&format!("D{index:03}"), form, if professional { Category::Professional } else { Category::Public });
+            move |(
+                form,
+                professional,
+                staff,
+                start_off,
+                len,
+                days,
+                paper,
+                claimed,
+                certified,
+                evidence_pick,
+                has_conf,
+                status,
+            )| {
+                let mut d = decl(
+                    &format!("D{index:03}"),
+                    form,
+                    if professional {
+                        Category::Professional
+                    } else {
+                        Category::Public
+                    },
+                );
                 d.staff_id = format!("S{staff}");
                 d.start_date = date("2018-06-01") + chrono::Duration::days(start_off);
                 let len = if form.is_attendance() { len % 6 } else { len };
                 d.end_date = d.start_date + chrono::Duration::days(len);
                 d.days = days;
                 d.presented_paper = paper;
-                d.level = Some(if paper { ConferenceLevel::National } else { ConferenceLevel::Corps });
+                d.level = Some(if paper {
+                    ConferenceLevel::National
+                } else {
+                    ConferenceLevel::Corps
+                });
                 d.exam_level = Some(ExamLevel::Intermediate);
                 d.claimed_hours = hours(claimed);
                 d.certified_hours = certified.map(hours);
@@ -68,7 +98,10 @@ fn arb_input() -> impl Strategy<Value = Input> {
 }
 
 fn by_id(e: &Evaluation) -> BTreeMap<String, DeclarationResult> {
-    e.declarations.iter().map(|d| (d.id.clone(), d.clone())).collect()
+    e.declarations
+        .iter()
+        .map(|d| (d.id.clone(), d.clone()))
+        .collect()
 }
 
 proptest! {

@@ -367,7 +367,9 @@ fn single_declaration_rules() {
 fn every_rule_id_has_a_case() {
     let covered: std::collections::BTreeSet<&str> = CASES.iter().map(|c| c.rule).collect();
     // Y1, Y3 and the A4 cap are across declarations: tested as scenarios below.
-    for id in ["Y2", "Y4", "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "O1"] {
+    for id in [
+        "Y2", "Y4", "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "O1",
+    ] {
         assert!(covered.contains(id), "no table case for {id}");
     }
 }
@@ -376,16 +378,28 @@ fn every_rule_id_has_a_case() {
 /// 专业科目……每年不少于 60 学时»
 #[test]
 fn y1_both_minimums_and_no_cross_cover() {
-    let mut ds = vec![online("P1", Category::Public, 10), online("P2", Category::Public, 20)];
+    let mut ds = vec![
+        online("P1", Category::Public, 10),
+        online("P2", Category::Public, 20),
+    ];
     ds.push(online("Q1", Category::Professional, 12));
     for i in 0..5 {
         ds.push(online(&format!("Q{}", i + 2), Category::Professional, 12));
     }
     let e = run(&input(vec![staff("S1")], ds));
     let l = ledger(&e, "S1", 2019);
-    assert_eq!((l.public_hours, l.professional_hours), (hours(30), hours(72)));
+    assert_eq!(
+        (l.public_hours, l.professional_hours),
+        (hours(30), hours(72))
+    );
     assert!(l.public_satisfied && l.professional_satisfied && l.complete);
-    assert_eq!(l.shortfall, Shortfall { public: hours(0), professional: hours(0) });
+    assert_eq!(
+        l.shortfall,
+        Shortfall {
+            public: hours(0),
+            professional: hours(0)
+        }
+    );
 
     // 29 public hours and 100 professional: the surplus never covers the other category.
     let mut ds = vec![online("P1", Category::Public, 29)];
@@ -395,7 +409,13 @@ fn y1_both_minimums_and_no_cross_cover() {
     let e = run(&input(vec![staff("S1")], ds));
     let l = ledger(&e, "S1", 2019);
     assert!(!l.public_satisfied && l.professional_satisfied && !l.complete);
-    assert_eq!(l.shortfall, Shortfall { public: hours(1), professional: hours(0) });
+    assert_eq!(
+        l.shortfall,
+        Shortfall {
+            public: hours(1),
+            professional: hours(0)
+        }
+    );
 }
 
 /// Y1: a roster member with no declaration still has a ledger entry for the year, with the full
@@ -406,10 +426,20 @@ fn y1_ledger_covers_every_roster_member_and_year() {
     old.start_date = date("2018-03-01");
     old.end_date = date("2018-03-01");
     let e = run(&input(vec![staff("S1"), staff("S2")], vec![old]));
-    let keys: Vec<(&str, i32)> = e.ledger.iter().map(|l| (l.staff_id.as_str(), l.year)).collect();
+    let keys: Vec<(&str, i32)> = e
+        .ledger
+        .iter()
+        .map(|l| (l.staff_id.as_str(), l.year))
+        .collect();
     assert_eq!(keys, vec![("S1", 2018), ("S1", 2019), ("S2", 2019)]);
     let l = ledger(&e, "S2", 2019);
-    assert_eq!(l.shortfall, Shortfall { public: hours(30), professional: hours(60) });
+    assert_eq!(
+        l.shortfall,
+        Shortfall {
+            public: hours(30),
+            professional: hours(60)
+        }
+    );
     assert_eq!(ledger(&e, "S1", 2018).public_hours, hours(6));
 }
 
@@ -419,8 +449,14 @@ fn y1_ledger_covers_every_roster_member_and_year() {
 fn y3_promotion_needs_face_to_face() {
     let mut applicant = staff("S1");
     applicant.applying_promotion = true;
-    let e = run(&input(vec![applicant.clone()], vec![online("D1", Category::Public, 30)]));
-    assert_eq!(ledger(&e, "S1", 2019).flags, vec![Flag::PromotionNeedsFaceToFace]);
+    let e = run(&input(
+        vec![applicant.clone()],
+        vec![online("D1", Category::Public, 30)],
+    ));
+    assert_eq!(
+        ledger(&e, "S1", 2019).flags,
+        vec![Flag::PromotionNeedsFaceToFace]
+    );
 
     let mut base = decl("D2", Form::BaseTraining, Category::Professional);
     base.certified_hours = Some(hours(8));
@@ -428,14 +464,21 @@ fn y3_promotion_needs_face_to_face() {
     let e = run(&input(vec![applicant.clone()], vec![base.clone()]));
     let l = ledger(&e, "S1", 2019);
     assert!(l.flags.is_empty());
-    assert_eq!(l.professional_hours, hours(8), "its hours count as professional hours");
+    assert_eq!(
+        l.professional_hours,
+        hours(8),
+        "its hours count as professional hours"
+    );
 
     // [I] the cycle is configurable: with two years, last year's session still counts.
     let mut last_year = base;
     last_year.start_date = date("2018-05-10");
     last_year.end_date = date("2018-05-10");
     let e = run(&input(vec![applicant.clone()], vec![last_year.clone()]));
-    assert_eq!(ledger(&e, "S1", 2019).flags, vec![Flag::PromotionNeedsFaceToFace]);
+    assert_eq!(
+        ledger(&e, "S1", 2019).flags,
+        vec![Flag::PromotionNeedsFaceToFace]
+    );
     let mut two_years = rules();
     two_years.promotion.cycle_years = 2;
     let e = run_with(&input(vec![applicant], vec![last_year]), &two_years);
@@ -455,22 +498,49 @@ fn y4_certificate_counts_in_its_own_year() {
 /// A3 «可视同完成当年专业科目的学时数»: the professional requirement is met, public is not.
 #[test]
 fn a3_deems_professional_only() {
-    let e = run(&input(vec![staff("S1")], vec![decl("D1", Form::DegreeEducation, Category::Professional)]));
+    let e = run(&input(
+        vec![staff("S1")],
+        vec![decl("D1", Form::DegreeEducation, Category::Professional)],
+    ));
     let l = ledger(&e, "S1", 2019);
     assert!(l.professional_satisfied && !l.public_satisfied);
     assert_eq!(l.deemed_by, vec!["A3".to_owned()]);
-    assert_eq!(l.shortfall, Shortfall { public: hours(30), professional: hours(0) });
+    assert_eq!(
+        l.shortfall,
+        Shortfall {
+            public: hours(30),
+            professional: hours(0)
+        }
+    );
 }
 
 /// A4 «年度计入专业科目的学时数最多不超过40学时»: applied in order of end_date then id, the
 /// bonus included [I]; each declaration that was cut is flagged.
 #[test]
 fn a4_conference_cap() {
-    let mut a = conference("C3", ConferenceLevel::National, "2019-03-01", "2019-03-04", true); // 30
+    let mut a = conference(
+        "C3",
+        ConferenceLevel::National,
+        "2019-03-01",
+        "2019-03-04",
+        true,
+    ); // 30
     a.claimed_hours = hours(30);
-    let mut b = conference("C2", ConferenceLevel::National, "2019-06-01", "2019-06-04", true); // 30
+    let mut b = conference(
+        "C2",
+        ConferenceLevel::National,
+        "2019-06-01",
+        "2019-06-04",
+        true,
+    ); // 30
     b.claimed_hours = hours(30);
-    let mut c = conference("C1", ConferenceLevel::Corps, "2019-09-01", "2019-09-02", false); // 8
+    let mut c = conference(
+        "C1",
+        ConferenceLevel::Corps,
+        "2019-09-01",
+        "2019-09-02",
+        false,
+    ); // 8
     c.claimed_hours = hours(8);
     let e = run(&input(vec![staff("S1")], vec![c, b, a]));
     assert_eq!(result(&e, "C3").credited_hours, hours(30));
@@ -491,10 +561,19 @@ fn a4_conference_cap() {
 fn a4_cap_without_bonus_is_configurable() {
     let mut r = rules();
     r.conference.cap_includes_bonus = false;
-    let a = conference("C1", ConferenceLevel::National, "2019-03-01", "2019-03-07", true); // 42+6
+    let a = conference(
+        "C1",
+        ConferenceLevel::National,
+        "2019-03-01",
+        "2019-03-07",
+        true,
+    ); // 42+6
     let e = run_with(&input(vec![staff("S1")], vec![a]), &r);
     assert_eq!(result(&e, "C1").credited_hours, hours(46));
-    assert_eq!(result(&e, "C1").flags, vec![Flag::HoursMismatch, Flag::ConferenceCapApplied]);
+    assert_eq!(
+        result(&e, "C1").flags,
+        vec![Flag::HoursMismatch, Flag::ConferenceCapApplied]
+    );
 }
 
 /// A6 [I] «满一年»: the year of a deemed service is the year of its end date (configurable).
@@ -558,14 +637,28 @@ fn a7_once_per_kind_per_year() {
 /// A declaration that was returned or rejected credits nothing and does not use up the cap.
 #[test]
 fn returned_and_rejected_declarations_do_not_count() {
-    let mut rejected = conference("C1", ConferenceLevel::National, "2019-03-01", "2019-03-07", false);
+    let mut rejected = conference(
+        "C1",
+        ConferenceLevel::National,
+        "2019-03-01",
+        "2019-03-07",
+        false,
+    );
     rejected.status = Status::Rejected;
     rejected.claimed_hours = hours(42);
-    let mut ok = conference("C2", ConferenceLevel::National, "2019-06-01", "2019-06-03", false);
+    let mut ok = conference(
+        "C2",
+        ConferenceLevel::National,
+        "2019-06-01",
+        "2019-06-03",
+        false,
+    );
     ok.claimed_hours = hours(18);
     let e = run(&input(vec![staff("S1")], vec![rejected, ok]));
     assert_eq!(result(&e, "C1").credited_hours, hours(0));
-    assert!(result(&e, "C1").explanation.ends_with("当前状态为“不予认定”，不计入年度学时"));
+    assert!(result(&e, "C1")
+        .explanation
+        .ends_with("当前状态为“不予认定”，不计入年度学时"));
     assert_eq!(result(&e, "C2").credited_hours, hours(18));
     assert!(result(&e, "C2").flags.is_empty());
 }

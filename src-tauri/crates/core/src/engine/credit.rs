@@ -13,7 +13,9 @@ use chrono::{Datelike, Months, NaiveDate};
 pub enum Limit {
     None,
     /// A4: the yearly conference cap; `capped` is the part that counts against it.
-    Conference { capped: Hours },
+    Conference {
+        capped: Hours,
+    },
     /// A7: once per kind per year.
     OncePerYear(Form),
 }
@@ -166,7 +168,9 @@ pub fn credit(d: &Declaration, rules: &RuleSet) -> Base {
                         "Y4",
                         year,
                         h,
-                        format!("{year}年度面授合格证书（过渡年补录），计入{year}年度专业科目 {h}学时"),
+                        format!(
+                            "{year}年度面授合格证书（过渡年补录），计入{year}年度专业科目 {h}学时"
+                        ),
                     ),
                     None => Base::new(
                         "Y4",

@@ -75,7 +75,13 @@ pub fn online(id: &str, category: Category, h: i64) -> Declaration {
     d
 }
 
-pub fn conference(id: &str, level: ConferenceLevel, start: &str, end: &str, paper: bool) -> Declaration {
+pub fn conference(
+    id: &str,
+    level: ConferenceLevel,
+    start: &str,
+    end: &str,
+    paper: bool,
+) -> Declaration {
     let mut d = decl(id, Form::AcademicConference, Category::Professional);
     d.level = Some(level);
     d.start_date = date(start);
@@ -106,7 +112,10 @@ pub fn run_with(input: &Input, rules: &RuleSet) -> Evaluation {
 }
 
 pub fn result<'a>(e: &'a Evaluation, id: &str) -> &'a DeclarationResult {
-    e.declarations.iter().find(|d| d.id == id).expect("declaration in result")
+    e.declarations
+        .iter()
+        .find(|d| d.id == id)
+        .expect("declaration in result")
 }
 
 pub fn ledger<'a>(e: &'a Evaluation, staff_id: &str, year: i32) -> &'a LedgerEntry {
