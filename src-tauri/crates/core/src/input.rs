@@ -190,6 +190,6 @@ fn validate(input: &Input) -> Result<(), InputError> {
 }
 
 /// Staff members by id, for lookups during evaluation.
-pub fn staff_index(staff: &[Staff]) -> std::collections::HashMap<&str, &Staff> {
+pub fn staff_index(staff: &[Staff]) -> rustc_hash::FxHashMap<&str, &Staff> {
     staff.iter().map(|s| (s.id.as_str(), s)).collect()
 }

@@ -2,18 +2,19 @@
 
 use crate::flags::Flag;
 use crate::model::Declaration;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 
 /// Indices of declarations that share a day with another attendance-type declaration of the
 /// same person; both of each pair are returned.
 pub fn overlapping(decls: &[Declaration]) -> HashSet<usize> {
-    let mut by_staff: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_staff: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, d) in decls.iter().enumerate() {
         if d.form.is_attendance() {
             by_staff.entry(d.staff_id.as_str()).or_default().push(i);
         }
     }
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     for mut idx in by_staff.into_values() {
         idx.sort_by_key(|&i| decls[i].start_date);
         for (k, &a) in idx.iter().enumerate() {
@@ -31,25 +32,34 @@ pub fn overlapping(decls: &[Declaration]) -> HashSet<usize> {
 
 /// Indices of declarations whose evidence shares a SHA-256 with another declaration's.
 pub fn duplicate_evidence(decls: &[Declaration]) -> HashSet<usize> {
-    let mut by_hash: HashMap<String, HashSet<usize>> = HashMap::new();
-    for (i, d) in decls.iter().enumerate() {
-        for e in &d.evidence {
-            by_hash
-                .entry(e.sha256.to_ascii_lowercase())
-                .or_default()
-                .insert(i);
+    let mut keyed: Vec<(Cow<'_, str>, usize)> = decls
+        .iter()
+        .enumerate()
+        .flat_map(|(i, d)| d.evidence.iter().map(move |e| (lower_hex(&e.sha256), i)))
+        .collect();
+    keyed.sort_unstable();
+    keyed.dedup();
+    let mut out = HashSet::default();
+    for run in keyed.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            out.extend(run.iter().map(|(_, i)| *i));
         }
     }
-    by_hash
-        .into_values()
-        .filter(|owners| owners.len() > 1)
-        .flatten()
-        .collect()
+    out
+}
+
+/// Hashes compare case-insensitively; most already arrive in lower case.
+fn lower_hex(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 /// Indices of declarations with the same person, form, organizer and dates as another.
 pub fn duplicate_declarations(decls: &[Declaration]) -> HashSet<usize> {
-    let mut groups: HashMap<_, Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<_, Vec<usize>> = HashMap::default();
     for (i, d) in decls.iter().enumerate() {
         let key = (
             d.staff_id.as_str(),

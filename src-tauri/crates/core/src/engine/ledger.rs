@@ -6,7 +6,8 @@ use crate::hours::Hours;
 use crate::idnumber;
 use crate::model::{Category, DeclarationResult, Deemed, Input, LedgerEntry, Shortfall};
 use crate::ruleset::RuleSet;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeSet;
 
 #[derive(Default)]
 struct Acc {
@@ -25,12 +26,12 @@ pub fn build(
     results: &[DeclarationResult],
     counted: &[bool],
 ) -> Vec<LedgerEntry> {
-    let mut acc: BTreeMap<(String, i32), Acc> = BTreeMap::new();
+    let mut acc: FxHashMap<(&str, i32), Acc> = FxHashMap::default();
     for s in &input.staff {
-        acc.entry((s.id.clone(), input.year)).or_default();
+        acc.entry((s.id.as_str(), input.year)).or_default();
     }
     for ((r, d), &counts) in results.iter().zip(&input.declarations).zip(counted) {
-        let a = acc.entry((r.staff_id.clone(), r.year)).or_default();
+        let a = acc.entry((r.staff_id.as_str(), r.year)).or_default();
         if !counts {
             continue;
         }
@@ -48,27 +49,30 @@ pub fn build(
         }
     }
 
-    let staff: HashMap<&str, _> = input.staff.iter().map(|s| (s.id.as_str(), s)).collect();
+    let staff: FxHashMap<&str, _> = input.staff.iter().map(|s| (s.id.as_str(), s)).collect();
     let cycle = i32::try_from(rules.promotion.cycle_years).unwrap_or(1);
-    let face_to_face_years: BTreeSet<(String, i32)> = acc
+    let face_to_face_years: FxHashSet<(&str, i32)> = acc
         .iter()
         .filter(|(_, a)| a.face_to_face)
-        .map(|(k, _)| k.clone())
+        .map(|(k, _)| *k)
         .collect();
 
-    acc.into_iter()
+    let mut entries: Vec<_> = acc.into_iter().collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    entries
+        .into_iter()
         .map(|((staff_id, year), a)| {
             let public_min = rules.annual.public_min_hours;
             let prof_min = rules.annual.professional_min_hours;
             let public_satisfied = a.deemed_all || a.public >= public_min;
             let professional_satisfied = a.deemed_professional || a.professional >= prof_min;
             let mut flags = Vec::new();
-            if let Some(s) = staff.get(staff_id.as_str()) {
+            if let Some(s) = staff.get(staff_id) {
                 if !idnumber::is_valid(&s.id_number) {
                     flags.push(Flag::InvalidIdNumber);
                 }
-                let had_face_to_face = (year - cycle + 1..=year)
-                    .any(|y| face_to_face_years.contains(&(staff_id.clone(), y)));
+                let had_face_to_face =
+                    (year - cycle + 1..=year).any(|y| face_to_face_years.contains(&(staff_id, y)));
                 if s.applying_promotion && year == input.year && !had_face_to_face {
                     flags.push(Flag::PromotionNeedsFaceToFace);
                 }
@@ -86,7 +90,7 @@ pub fn build(
                 },
             };
             LedgerEntry {
-                staff_id,
+                staff_id: staff_id.to_owned(),
                 year,
                 public_hours: a.public,
                 professional_hours: a.professional,

@@ -15,7 +15,7 @@ use crate::model::{DeclarationResult, Evaluation, Form, Input};
 use crate::ruleset::RuleSet;
 use chrono::NaiveDate;
 use credit::{actual_days, Base, Limit};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 pub use checks::{duplicate_declarations, duplicate_evidence, overlapping};
 
@@ -107,8 +107,8 @@ fn apply_annual_limits(
         (decls[a].end_date, &decls[a].id).cmp(&(decls[b].end_date, &decls[b].id))
     });
     let mut credited: Vec<Hours> = bases.iter().map(|b| b.computed).collect();
-    let mut conference_used: HashMap<(&str, i32), Hours> = HashMap::new();
-    let mut once_seen: HashMap<(&str, i32, Form), &str> = HashMap::new();
+    let mut conference_used: HashMap<(&str, i32), Hours> = HashMap::default();
+    let mut once_seen: HashMap<(&str, i32, Form), &str> = HashMap::default();
     let cap = rules.conference.annual_cap;
     for i in order {
         let d = &decls[i];
