@@ -1,0 +1,134 @@
+//! Opening a profile's database: key from the keyring, SQLCipher, pragmas, migrations.
+
+use crate::error::StoreError;
+use crate::keys::{self, DbKey, Sensitive};
+use crate::profile::{Home, ProfileName};
+use crate::schema;
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use std::path::{Path, PathBuf};
+
+/// An open, unlocked, migrated profile database.
+pub struct Store {
+    pub(crate) conn: Connection,
+    profile: ProfileName,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("profile", &self.profile)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens the profile's database. On first use it makes the key with `new_key` (256 random
+    /// bits from the caller), stores it in the keyring, and creates the database. A database
+    /// whose key is gone from the keyring is never replaced: that is an error.
+    pub fn open(
+        home: &Home,
+        profile: &ProfileName,
+        new_key: impl FnOnce() -> [u8; 32],
+    ) -> Result<Store, StoreError> {
+        let path = home.db_path(profile);
+        let has_data = std::fs::metadata(&path)
+            .map(|m| m.len() > 0)
+            .unwrap_or(false);
+        let key = match (keys::load_db_key(profile)?, has_data) {
+            (Some(key), _) => key,
+            (None, true) => {
+                return Err(StoreError::KeyMissing {
+                    profile: profile.as_str().to_owned(),
+                })
+            }
+            (None, false) => {
+                let key: DbKey = Sensitive::new(new_key());
+                keys::save_db_key(profile, &key)?;
+                key
+            }
+        };
+        create_private_dir(&home.profile_dir(profile))?;
+        Store::open_path(&path, profile.clone(), &key)
+    }
+
+    /// Opens (or creates) the database at `path` with `key`.
+    pub fn open_path(path: &Path, profile: ProfileName, key: &DbKey) -> Result<Store, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags)?;
+        // SQLCipher's own log would print decryption failures on stderr; we report them.
+        conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+        conn.execute_batch(&format!("PRAGMA key = {};", keys::pragma_literal(key)))?;
+        // The first read decides whether the key fits.
+        let check = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        });
+        match check {
+            Ok(_) => {}
+            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::NotADatabase => {
+                return Err(StoreError::WrongKey {
+                    profile: profile.as_str().to_owned(),
+                })
+            }
+            Err(e) => return Err(e.into()),
+        }
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 5000;
+             PRAGMA cache_size = -65536;
+             PRAGMA temp_store = MEMORY;",
+        )?;
+        schema::migrate(&mut conn)?;
+        Ok(Store {
+            conn,
+            profile,
+            path: path.to_owned(),
+        })
+    }
+
+    pub fn profile(&self) -> &ProfileName {
+        &self.profile
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// `PRAGMA integrity_check`: `ok` or the first problems found.
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows.join("; "))
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Direct access for tests and benchmarks that need raw SQL (tampering, fixtures).
+    #[doc(hidden)]
+    pub fn raw_connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+    std::fs::create_dir_all(dir).map_err(StoreError::Io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(StoreError::Io)?;
+    }
+    Ok(())
+}

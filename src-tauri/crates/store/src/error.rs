@@ -1,0 +1,107 @@
+//! Store errors: English for logs (Display), Chinese for the reviewer (`message_zh`), and a
+//! stable code for the IPC error.
+
+use jxjy_core::decision::DecisionError;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("the keyring has no database key for profile `{profile}`; the database cannot be opened (its data is kept)")]
+    KeyMissing { profile: String },
+    #[error("the database key of profile `{profile}` does not open its database (wrong key or not a jxjy database)")]
+    WrongKey { profile: String },
+    #[error("keyring: {0}")]
+    Keyring(String),
+    #[error("the database has schema version {found}; this program supports up to {supported}")]
+    TooNew { found: i64, supported: i64 },
+    #[error("invalid profile name `{0}`")]
+    InvalidProfile(String),
+    #[error("no home folder: set JXJY_HOME")]
+    NoHome,
+    #[error("{what} `{id}` not found")]
+    NotFound { what: &'static str, id: String },
+    #[error("declaration {id} is at version {current}, the decision was made on version {seen}")]
+    StaleVersion { id: String, seen: u64, current: u64 },
+    #[error("declaration {id} is `{status}`, not pending unit review")]
+    NotReviewable { id: String, status: String },
+    #[error("declaration {id} was withdrawn on the platform")]
+    Withdrawn { id: String },
+    #[error("declaration {id} has not been evaluated yet")]
+    NotEvaluated { id: String },
+    #[error("the earlier decision on {id} is being uploaded; sync first")]
+    InFlight { id: String },
+    #[error("invalid decision: {0}")]
+    Decision(#[from] DecisionError),
+    #[error("evidence {sha256}: {problem}")]
+    Evidence { sha256: String, problem: String },
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("file system: {0}")]
+    Io(#[source] std::io::Error),
+}
+
+impl StoreError {
+    /// A stable code for the IPC error type.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::KeyMissing { .. } => "key_missing",
+            StoreError::WrongKey { .. } => "wrong_key",
+            StoreError::Keyring(_) => "keyring",
+            StoreError::TooNew { .. } => "database_too_new",
+            StoreError::InvalidProfile(_) | StoreError::Decision(_) => "invalid_input",
+            StoreError::NoHome | StoreError::Io(_) => "io",
+            StoreError::NotFound { .. } => "not_found",
+            StoreError::StaleVersion { .. } | StoreError::Withdrawn { .. } => "stale",
+            StoreError::NotReviewable { .. }
+            | StoreError::NotEvaluated { .. }
+            | StoreError::InFlight { .. } => "not_allowed",
+            StoreError::Evidence { .. } => "evidence",
+            StoreError::Corrupt(_) | StoreError::Sqlite(_) => "database",
+        }
+    }
+
+    /// What the reviewer reads.
+    pub fn message_zh(&self) -> String {
+        match self {
+            StoreError::KeyMissing { profile } => format!(
+                "系统密钥库中没有档案“{profile}”的数据库密钥，无法打开本地数据。请用原来的系统账户登录本机；本地数据（含未上传的审核意见）仍完整保留，不会被删除。"
+            ),
+            StoreError::WrongKey { profile } => format!(
+                "档案“{profile}”的数据库密钥与本地数据不匹配，无法打开。本地数据仍完整保留，请联系管理员。"
+            ),
+            StoreError::Keyring(e) => format!("无法访问系统密钥库：{e}"),
+            StoreError::TooNew { found, supported } => format!(
+                "本地数据库由更新版本的程序创建（结构版本{found}，本程序最高支持{supported}），请升级程序后再打开。"
+            ),
+            StoreError::InvalidProfile(name) => {
+                format!("档案名“{name}”无效：只能使用文字、数字、“-”“_”“.”，最长64字")
+            }
+            StoreError::NoHome => "找不到数据目录，请设置 JXJY_HOME".to_owned(),
+            StoreError::NotFound { what, id } => format!("找不到{}：{id}", what_zh(what)),
+            StoreError::StaleVersion { id, .. } => {
+                format!("申报{id}已在平台上更新，请查看最新内容后重新审核")
+            }
+            StoreError::NotReviewable { id, .. } => format!("申报{id}不在“待单位初审”状态，不能审核"),
+            StoreError::Withdrawn { id } => format!("申报{id}已被申报人撤回"),
+            StoreError::NotEvaluated { id } => format!("申报{id}尚未完成学时核算，请稍后再试"),
+            StoreError::InFlight { id } => {
+                format!("申报{id}的上一条审核意见正在上传，请先完成同步再修改")
+            }
+            StoreError::Decision(e) => e.message_zh(),
+            StoreError::Evidence { .. } => "证明材料已损坏或不完整，请重新下载".to_owned(),
+            StoreError::Corrupt(_) => "本地数据已损坏，请联系管理员".to_owned(),
+            StoreError::Sqlite(_) | StoreError::Io(_) => "本地数据读写失败，请重试".to_owned(),
+        }
+    }
+}
+
+fn what_zh(what: &str) -> &'static str {
+    match what {
+        "declaration" => "申报",
+        "staff" => "人员",
+        "evidence" => "证明材料",
+        _ => "记录",
+    }
+}

@@ -1,0 +1,153 @@
+//! Secrets in the OS keyring: the database key of each profile (and later the platform token).
+//! Nothing here is ever written to a file, a log or an environment variable.
+
+use crate::error::StoreError;
+use crate::profile::ProfileName;
+use std::fmt;
+
+/// The keyring service all entries of the app live under.
+pub const SERVICE: &str = "jxjy-review";
+
+/// A value that never prints itself and has no serializer.
+pub struct Sensitive<T>(T);
+
+impl<T> Sensitive<T> {
+    pub fn new(value: T) -> Sensitive<T> {
+        Sensitive(value)
+    }
+
+    /// The secret itself; call sites are few and obvious.
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> fmt::Debug for Sensitive<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Sensitive(<redacted>)")
+    }
+}
+
+/// A SQLCipher raw key: 256 bits.
+pub type DbKey = Sensitive<[u8; 32]>;
+
+/// Which keyring the process talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The platform's default: Secret Service on Linux, Keychain, Credential Manager.
+    Os,
+    /// Linux kernel keyutils (session keyring): for headless machines and CI; not persistent.
+    Keyutils,
+    /// Process memory: tests only.
+    Memory,
+}
+
+impl Backend {
+    /// Parses the `JXJY_KEYRING` setting (a backend name, never a secret).
+    pub fn parse(name: &str) -> Option<Backend> {
+        match name {
+            "os" | "" => Some(Backend::Os),
+            "keyutils" => Some(Backend::Keyutils),
+            "memory" => Some(Backend::Memory),
+            _ => None,
+        }
+    }
+}
+
+/// Selects the keyring for the whole process. Call once at start-up.
+pub fn install(backend: Backend) {
+    match backend {
+        #[cfg(target_os = "linux")]
+        Backend::Os => keyring::set_default_credential_builder(
+            keyring::secret_service::default_credential_builder(),
+        ),
+        #[cfg(not(target_os = "linux"))]
+        Backend::Os => {}
+        #[cfg(target_os = "linux")]
+        Backend::Keyutils => {
+            keyring::set_default_credential_builder(keyring::keyutils::default_credential_builder())
+        }
+        #[cfg(not(target_os = "linux"))]
+        Backend::Keyutils => {}
+        Backend::Memory => crate::memory_keyring::install(),
+    }
+}
+
+fn entry(profile: &ProfileName, what: &str) -> Result<keyring::Entry, StoreError> {
+    keyring::Entry::new(SERVICE, &format!("{}:{what}", profile.as_str())).map_err(keyring_err)
+}
+
+fn keyring_err(e: keyring::Error) -> StoreError {
+    StoreError::Keyring(e.to_string())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex32(s: &str) -> Option<[u8; 32]> {
+    if s.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(s.get(i * 2..i * 2 + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// The profile's database key, if the keyring has one.
+pub fn load_db_key(profile: &ProfileName) -> Result<Option<DbKey>, StoreError> {
+    match entry(profile, "db-key")?.get_password() {
+        Ok(text) => unhex32(text.trim())
+            .map(|k| Some(Sensitive::new(k)))
+            .ok_or_else(|| StoreError::Keyring("the stored database key is malformed".into())),
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(e) => Err(keyring_err(e)),
+    }
+}
+
+/// Stores a new database key and reads it back, so a keyring that silently drops writes is
+/// caught before any data is encrypted with a key that would be lost.
+pub fn save_db_key(profile: &ProfileName, key: &DbKey) -> Result<(), StoreError> {
+    let e = entry(profile, "db-key")?;
+    e.set_password(&hex(key.expose())).map_err(keyring_err)?;
+    match load_db_key(profile)? {
+        Some(k) if k.expose() == key.expose() => Ok(()),
+        _ => Err(StoreError::Keyring(
+            "the keyring did not keep the database key".into(),
+        )),
+    }
+}
+
+/// Removes the profile's database key (only when its database is gone).
+pub fn delete_db_key(profile: &ProfileName) -> Result<(), StoreError> {
+    match entry(profile, "db-key")?.delete_credential() {
+        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        Err(e) => Err(keyring_err(e)),
+    }
+}
+
+/// The SQLCipher `PRAGMA key` literal for a raw key (no passphrase derivation: the key is
+/// already 256 random bits).
+pub(crate) fn pragma_literal(key: &DbKey) -> String {
+    format!("\"x'{}'\"", hex(key.expose()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sensitive_never_prints() {
+        let k: DbKey = Sensitive::new([7u8; 32]);
+        assert_eq!(format!("{k:?}"), "Sensitive(<redacted>)");
+    }
+
+    #[test]
+    fn hex_round_trip() {
+        let k = [0xabu8; 32];
+        assert_eq!(unhex32(&hex(&k)), Some(k));
+        assert_eq!(unhex32("zz"), None);
+    }
+}

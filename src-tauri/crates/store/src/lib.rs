@@ -1,0 +1,23 @@
+//! jxjy-store: the reviewer's encrypted offline store.
+//!
+//! One SQLCipher database per reviewer profile, keyed by 256 random bits that live only in the
+//! OS keyring. Decisions, their outbox entries and audit entries commit together; the audit log
+//! is a hash chain that detects edited, inserted and deleted entries.
+
+pub mod audit;
+mod codes;
+pub mod db;
+pub mod decide;
+pub mod error;
+pub mod evidence;
+pub mod import;
+pub mod keys;
+pub mod memory_keyring;
+pub mod profile;
+pub mod queries;
+mod schema;
+
+pub use db::Store;
+pub use error::StoreError;
+pub use keys::{DbKey, Sensitive};
+pub use profile::{Home, ProfileName};

@@ -1,0 +1,29 @@
+//! Decisions and the outbox that carries them to the platform.
+
+pub const V1: &str = "
+CREATE TABLE decisions (
+    key                 TEXT PRIMARY KEY,
+    declaration_id      TEXT NOT NULL,
+    declaration_version INTEGER NOT NULL,
+    outcome             TEXT NOT NULL,
+    credited_centi      INTEGER,
+    category            TEXT,
+    reason              TEXT,
+    reviewer            TEXT NOT NULL,
+    decided_at          TEXT NOT NULL,
+    -- pending | applied | conflict | rejected | superseded
+    state               TEXT NOT NULL,
+    server_note         TEXT,
+    updated_at          TEXT NOT NULL
+);
+CREATE INDEX decisions_declaration ON decisions(declaration_id);
+
+CREATE TABLE outbox (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    decision_key TEXT NOT NULL UNIQUE REFERENCES decisions(key),
+    in_flight    INTEGER NOT NULL DEFAULT 0,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    last_error   TEXT,
+    enqueued_at  TEXT NOT NULL
+);
+";
