@@ -61,9 +61,9 @@ struct Current {
 fn current(tx: &Transaction<'_>, id: &str) -> Result<Current, StoreError> {
     let row = tx
         .query_row(
-            "SELECT version, status, deleted, review_state, staff_id, category, year, computed_centi,
-                    credited_centi, deemed, clause, explanation, flags
-             FROM declarations WHERE id = ?1",
+            "SELECT d.version, d.status, d.deleted, d.review_state, d.staff_id, d.category, d.year,
+                    d.computed_centi, d.credited_centi, d.deemed, d.clause, doc.explanation, d.flags
+             FROM declarations d LEFT JOIN declaration_docs doc ON doc.id = d.id WHERE d.id = ?1",
             [id],
             |r| {
                 let version: i64 = r.get(0)?;
@@ -79,7 +79,9 @@ fn current(tx: &Transaction<'_>, id: &str) -> Result<Current, StoreError> {
                             staff_id: r.get(4)?,
                             category: from_code(&category).unwrap_or(Category::Professional),
                             year: r.get::<_, Option<i32>>(6)?.unwrap_or_default(),
-                            computed_hours: Hours::from_centi(r.get::<_, Option<i64>>(7)?.unwrap_or(c)),
+                            computed_hours: Hours::from_centi(
+                                r.get::<_, Option<i64>>(7)?.unwrap_or(c),
+                            ),
                             credited_hours: Hours::from_centi(c),
                             deemed: deemed.and_then(|d| from_code(&d).ok()),
                             clause: r.get::<_, Option<String>>(10)?.unwrap_or_default(),

@@ -54,6 +54,10 @@ fn upsert_staff(tx: &Transaction<'_>, s: &Staff) -> Result<(), StoreError> {
             s.active
         ],
     )?;
+    tx.execute(
+        "UPDATE declarations SET staff_name = ?2 WHERE staff_id = ?1 AND staff_name IS NOT ?2",
+        params![s.id, s.name],
+    )?;
     Ok(())
 }
 
@@ -61,12 +65,14 @@ fn upsert_declaration(tx: &Transaction<'_>, d: &Declaration) -> Result<(), Store
     let doc = serde_json::to_string(d).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     tx.execute(
         "INSERT INTO declarations (id, staff_id, version, status, form, category, title, organizer,
-                                   start_date, end_date, claimed_centi, deleted)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0)
+                                   start_date, end_date, claimed_centi, deleted, staff_name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0,
+                 (SELECT name FROM staff WHERE id = ?2))
          ON CONFLICT(id) DO UPDATE SET staff_id = excluded.staff_id, version = excluded.version,
            status = excluded.status, form = excluded.form, category = excluded.category,
            title = excluded.title, organizer = excluded.organizer, start_date = excluded.start_date,
-           end_date = excluded.end_date, claimed_centi = excluded.claimed_centi, deleted = 0",
+           end_date = excluded.end_date, claimed_centi = excluded.claimed_centi, deleted = 0,
+           staff_name = excluded.staff_name",
         params![
             d.id,
             d.staff_id,
@@ -166,9 +172,11 @@ impl Store {
         {
             let mut update = tx.prepare(
                 "UPDATE declarations SET year = ?2, computed_centi = ?3, credited_centi = ?4,
-                   deemed = ?5, clause = ?6, explanation = ?7, flags = ?8, flag_mask = ?9
+                   deemed = ?5, clause = ?6, flags = ?7, flag_mask = ?8
                  WHERE id = ?1",
             )?;
+            let mut explain =
+                tx.prepare("UPDATE declaration_docs SET explanation = ?2 WHERE id = ?1")?;
             for r in &evaluation.declarations {
                 let flags = serde_json::to_string(&r.flags)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -180,10 +188,10 @@ impl Store {
                     r.credited_hours.centi(),
                     r.deemed.map(|d| to_code(&d)),
                     r.clause,
-                    r.explanation,
                     flags,
                     mask
                 ])?;
+                explain.execute(params![r.id, r.explanation])?;
             }
             tx.execute("DELETE FROM ledger", [])?;
             let mut insert = tx.prepare(
@@ -196,6 +204,9 @@ impl Store {
             }
         }
         tx.commit()?;
+        // Fresh statistics let the planner pick the right index for each queue filter.
+        self.conn
+            .execute_batch("PRAGMA analysis_limit = 2000; ANALYZE;")?;
         Ok(EvalSummary {
             declarations: evaluation.declarations.len(),
             ledger_entries: evaluation.ledger.len(),

@@ -128,6 +128,15 @@ pub fn delete_db_key(profile: &ProfileName) -> Result<(), StoreError> {
     }
 }
 
+/// 256 bits from the operating system's random source: the `new_key` the app and the CLI pass
+/// to `Store::open`.
+pub fn os_random_key() -> Result<[u8; 32], StoreError> {
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key)
+        .map_err(|e| StoreError::Keyring(format!("no randomness for a new key: {e}")))?;
+    Ok(key)
+}
+
 /// The SQLCipher `PRAGMA key` literal for a raw key (no passphrase derivation: the key is
 /// already 256 random bits).
 pub(crate) fn pragma_literal(key: &DbKey) -> String {

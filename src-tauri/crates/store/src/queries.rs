@@ -31,7 +31,7 @@ impl SortKey {
     fn sql(self) -> &'static str {
         match self {
             SortKey::EndDate => "d.end_date",
-            SortKey::StaffName => "s.name",
+            SortKey::StaffName => "d.staff_name",
             SortKey::ClaimedHours => "d.claimed_centi",
             SortKey::CreditedHours => "d.credited_centi",
             SortKey::Id => "d.id",
@@ -210,27 +210,36 @@ impl Store {
             conds.push(format!("d.start_date <= {}", p(Value::Text(x.to_string()))));
         }
         if let Some(q) = f.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            let q = p(Value::Text(like_fragment(q)));
+            // Staff first (10,000 rows), then their declarations by index; a declaration id
+            // matches by prefix, as a range the primary key can serve.
+            let like = p(Value::Text(like_fragment(q)));
+            let lo = p(Value::Text(q.to_owned()));
+            let hi = p(Value::Text(format!("{q}\u{10FFFF}")));
             conds.push(format!(
-                "(s.name LIKE {q} ESCAPE '\\' OR s.id_number LIKE {q} ESCAPE '\\' OR d.id LIKE {q} ESCAPE '\\')"
+                "(d.staff_id IN (SELECT id FROM staff WHERE name LIKE {like} ESCAPE '\\' OR id_number LIKE {like} ESCAPE '\\')
+                  OR (d.id >= {lo} AND d.id < {hi}))"
             ));
         }
         let filter = conds.join(" AND ");
-        let from = "FROM declarations d LEFT JOIN staff s ON s.id = d.staff_id";
         let total: i64 = self.conn.query_row(
-            &format!("SELECT count(*) {from} WHERE {filter}"),
+            &format!("SELECT count(*) FROM declarations d WHERE {filter}"),
             rusqlite::params_from_iter(args.iter()),
             |r| r.get(0),
         )?;
         let dir = if f.descending { "DESC" } else { "ASC" };
         let limit = if f.limit == 0 { 50 } else { f.limit.min(500) };
+        // The page is chosen on the narrow table alone; only its rows meet the staff table.
         let sql = format!(
             "SELECT d.id, d.version, d.staff_id, s.name, s.id_number, d.form, d.category, d.status,
                     d.review_state, d.title, d.organizer, d.start_date, d.end_date, d.claimed_centi,
                     d.credited_centi, d.flags
-             {from} WHERE {filter} ORDER BY {} {dir}, d.id {dir} LIMIT {limit} OFFSET {}",
-            f.sort.sql(),
-            f.offset
+             FROM (SELECT d.id FROM declarations d WHERE {filter}
+                   ORDER BY {sort} {dir}, d.id {dir} LIMIT {limit} OFFSET {offset}) page
+             JOIN declarations d ON d.id = page.id
+             LEFT JOIN staff s ON s.id = d.staff_id
+             ORDER BY {sort} {dir}, d.id {dir}",
+            sort = f.sort.sql(),
+            offset = f.offset
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt
@@ -266,7 +275,7 @@ impl Store {
             .conn
             .query_row(
                 "SELECT doc.doc, d.review_state, d.deleted, d.credited_centi, d.computed_centi, d.year,
-                        d.deemed, d.clause, d.explanation, d.flags
+                        d.deemed, d.clause, doc.explanation, d.flags
                  FROM declarations d JOIN declaration_docs doc ON doc.id = d.id WHERE d.id = ?1",
                 [id],
                 |r| {

@@ -66,15 +66,27 @@ fn crash_child_writer() {
 }
 
 fn check(path: &std::path::Path, committed: &[String]) {
-    let store = Store::open_path(path, ProfileName::new("crash").unwrap(), &Sensitive::new(key())).unwrap();
+    let store = Store::open_path(
+        path,
+        ProfileName::new("crash").unwrap(),
+        &Sensitive::new(key()),
+    )
+    .unwrap();
     assert_eq!(store.integrity_check().unwrap(), "ok");
     let audit = store.verify_audit().unwrap();
     assert!(audit.ok(), "{:?}", audit.problem);
     let conn = store.raw_connection();
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
     let decisions = count("SELECT count(*) FROM decisions");
-    assert_eq!(decisions, count("SELECT count(*) FROM outbox"), "every decision has its outbox entry");
-    assert_eq!(decisions, audit.entries, "every decision has its audit entry");
+    assert_eq!(
+        decisions,
+        count("SELECT count(*) FROM outbox"),
+        "every decision has its outbox entry"
+    );
+    assert_eq!(
+        decisions, audit.entries,
+        "every decision has its audit entry"
+    );
     assert_eq!(
         decisions,
         count("SELECT count(*) FROM declarations WHERE review_state = 'decided'"),
@@ -88,7 +100,10 @@ fn check(path: &std::path::Path, committed: &[String]) {
         .collect::<Result<_, _>>()
         .unwrap();
     for k in committed {
-        assert!(in_outbox.contains(k), "decision {k} was committed but is missing");
+        assert!(
+            in_outbox.contains(k),
+            "decision {k} was committed but is missing"
+        );
     }
 }
 
@@ -98,7 +113,12 @@ fn sigkill_while_writing_loses_and_doubles_nothing() {
     let home = temp_home();
     let path = home.root().join("crash.db");
     {
-        let mut store = Store::open_path(&path, ProfileName::new("crash").unwrap(), &Sensitive::new(key())).unwrap();
+        let mut store = Store::open_path(
+            &path,
+            ProfileName::new("crash").unwrap(),
+            &Sensitive::new(key()),
+        )
+        .unwrap();
         fill(&mut store, 700, 10, 11);
     }
     let exe = std::env::current_exe().unwrap();
@@ -107,14 +127,24 @@ fn sigkill_while_writing_loses_and_doubles_nothing() {
     let mut kills = 0;
     for _ in 0..ROUNDS {
         let mut child = Command::new(&exe)
-            .args(["crash_child_writer", "--exact", "--nocapture", "--test-threads=1"])
+            .args([
+                "crash_child_writer",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_ENV, &path)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        child.stdin.take().unwrap().write_all(hex(&key()).as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(hex(&key()).as_bytes())
+            .unwrap();
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel::<String>();
         let reader = std::thread::spawn(move || {
@@ -153,11 +183,18 @@ fn sigkill_while_writing_loses_and_doubles_nothing() {
             done |= line == "DONE";
         }
         check(&path, &committed);
-        assert!(!done, "the child ran out of work before it was killed; seed more declarations");
+        assert!(
+            !done,
+            "the child ran out of work before it was killed; seed more declarations"
+        );
     }
     eprintln!("{kills} kills, {} decisions committed", committed.len());
     assert_eq!(kills, ROUNDS);
     let unique: HashSet<&String> = committed.iter().collect();
     assert_eq!(unique.len(), committed.len());
-    assert!(committed.len() > ROUNDS / 4, "the child made progress: {}", committed.len());
+    assert!(
+        committed.len() > ROUNDS / 4,
+        "the child made progress: {}",
+        committed.len()
+    );
 }

@@ -1,4 +1,5 @@
-//! Declarations: a narrow table for the queue (fast scans) and the full documents beside it.
+//! Declarations: a narrow table for the queue (fast scans, no joins) and the full documents
+//! beside it.
 //! Hours are stored in hundredths. The evaluation columns are the engine's latest result.
 
 pub const V1: &str = "
@@ -9,6 +10,8 @@ CREATE TABLE declarations (
     status         TEXT NOT NULL,
     form           TEXT NOT NULL,
     category       TEXT NOT NULL,
+    -- denormalized from staff so that sorting and paging never join
+    staff_name     TEXT,
     title          TEXT NOT NULL,
     organizer      TEXT NOT NULL,
     start_date     TEXT NOT NULL,
@@ -23,16 +26,21 @@ CREATE TABLE declarations (
     credited_centi INTEGER,
     deemed         TEXT,
     clause         TEXT,
-    explanation    TEXT,
     flags          TEXT NOT NULL DEFAULT '[]',
     flag_mask      INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX declarations_status_end ON declarations(status, end_date, id);
-CREATE INDEX declarations_end ON declarations(end_date, id);
+-- Partial indexes on live rows: the queue's filters, sorts and counts are served from them.
+CREATE INDEX declarations_status_end ON declarations(status, end_date, id) WHERE deleted = 0;
+CREATE INDEX declarations_end ON declarations(end_date, id) WHERE deleted = 0;
 CREATE INDEX declarations_staff ON declarations(staff_id, end_date);
+CREATE INDEX declarations_form_end ON declarations(form, end_date, start_date, staff_name, id) WHERE deleted = 0;
+CREATE INDEX declarations_name ON declarations(staff_name, id) WHERE deleted = 0;
+CREATE INDEX declarations_review ON declarations(status, review_state, flag_mask) WHERE deleted = 0;
 
+-- The full interchange document and the long explanation, read one at a time.
 CREATE TABLE declaration_docs (
-    id  TEXT PRIMARY KEY,
-    doc TEXT NOT NULL
+    id          TEXT PRIMARY KEY,
+    doc         TEXT NOT NULL,
+    explanation TEXT
 );
 ";
