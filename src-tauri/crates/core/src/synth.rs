@@ -259,6 +259,11 @@ fn declaration(rng: &mut Rng, id: String, staff_id: &str, year: i32, k: usize) -
     if rng.chance(2) {
         start = date_in(rng, year - 1);
     }
+    if rng.below(1000) < 3 {
+        // A typo that swaps the year's last digits (2019 -> 2091): a date in the future.
+        let swapped = year / 100 * 100 + year % 10 * 10 + year / 10 % 10;
+        start = date_in(rng, swapped.max(year + 1));
+    }
     let end = start + Duration::days(span - 1);
     let days = if form == Form::AcademicConference {
         let d = span as u32;

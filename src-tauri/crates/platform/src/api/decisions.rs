@@ -1,0 +1,259 @@
+//! Batched decision push. Each item carries its idempotency key and the declaration version it
+//! was made against, and gets its own result: `applied`, `duplicate` (the stored result
+//! replayed), `conflict` (with the current declaration) or `rejected` (with a problem). One bad
+//! item never fails the batch.
+
+use super::{parse_body, AppState, Reviewer};
+use crate::db::next_seq;
+use crate::problem::Problem;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use jxjy_core::decision::Outcome;
+use jxjy_core::{Category, Declaration, Status};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PushRequest {
+    /// Decisions, oldest first (see `PushItem`); each is checked on its own.
+    #[schema(value_type = Vec<PushItem>)]
+    pub items: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PushItem {
+    /// Client-made (UUIDv7); the server applies each key at most once.
+    pub idempotency_key: String,
+    pub declaration_id: String,
+    pub declaration_version: u64,
+    /// approve | return | reject
+    #[schema(value_type = String)]
+    pub outcome: Outcome,
+    /// Approve only.
+    pub credited_hours: Option<f64>,
+    /// Approve only: public | professional.
+    #[schema(value_type = Option<String>)]
+    pub category: Option<Category>,
+    /// Required for return and reject, and for a credit that differs from the computed one.
+    pub reason: Option<String>,
+    /// When the reviewer decided (client clock, informational).
+    pub decided_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+pub struct PushResult {
+    pub idempotency_key: Option<String>,
+    /// applied | duplicate | conflict | rejected
+    pub result: String,
+    /// The declaration's version after the decision was applied.
+    pub applied_version: Option<u64>,
+    /// For a conflict: the declaration as it is now (null when withdrawn).
+    #[schema(value_type = Option<Object>)]
+    pub declaration: Option<serde_json::Value>,
+    pub problem: Option<Problem>,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PushResponse {
+    pub results: Vec<PushResult>,
+}
+
+fn rejected(key: Option<String>, p: Problem) -> PushResult {
+    PushResult {
+        idempotency_key: key,
+        result: "rejected".into(),
+        applied_version: None,
+        declaration: None,
+        problem: Some(p),
+    }
+}
+
+fn conflict(key: &str, declaration: Option<serde_json::Value>, detail: &str) -> PushResult {
+    PushResult {
+        idempotency_key: Some(key.to_owned()),
+        result: "conflict".into(),
+        applied_version: None,
+        declaration,
+        problem: Some(Problem::new(StatusCode::CONFLICT, "conflict", detail)),
+    }
+}
+
+fn one(
+    tx: &Transaction<'_>,
+    who: &Reviewer,
+    raw: serde_json::Value,
+    now: &str,
+) -> Result<PushResult, Problem> {
+    let key = raw
+        .get("idempotency_key")
+        .and_then(|k| k.as_str())
+        .map(str::to_owned)
+        .filter(|k| !k.trim().is_empty() && k.len() <= 128);
+    let Some(key) = key else {
+        return Ok(rejected(
+            None,
+            Problem::unprocessable("idempotency_key must be a string of 1 to 128 characters"),
+        ));
+    };
+    let item: PushItem = match serde_json::from_value(raw) {
+        Ok(i) => i,
+        Err(e) => return Ok(rejected(Some(key), Problem::unprocessable(e.to_string()))),
+    };
+    let stored: Option<(String, String)> = tx
+        .query_row(
+            "SELECT declaration_id, result FROM decisions WHERE idempotency_key = ?1",
+            [&key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((decl, result)) = stored {
+        if decl != item.declaration_id {
+            return Ok(rejected(
+                Some(key),
+                Problem::unprocessable("this idempotency key was used for another declaration"),
+            ));
+        }
+        let mut replay: PushResult =
+            serde_json::from_str(&result).map_err(|e| Problem::internal(e.to_string()))?;
+        replay.result = "duplicate".into();
+        return Ok(replay);
+    }
+    let row: Option<(String, i64, String, bool)> = tx
+        .query_row(
+            "SELECT unit_id, version, doc, deleted FROM declarations WHERE id = ?1",
+            [&item.declaration_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let Some((unit_id, version, doc, deleted)) = row else {
+        return Ok(rejected(
+            Some(key),
+            Problem::not_found("no such declaration"),
+        ));
+    };
+    if unit_id != who.unit_id {
+        return Ok(rejected(
+            Some(key),
+            Problem::forbidden("the declaration belongs to another unit"),
+        ));
+    }
+    if deleted {
+        return Ok(conflict(&key, None, "the declaration was withdrawn"));
+    }
+    let mut declaration: Declaration =
+        serde_json::from_str(&doc).map_err(|e| Problem::internal(e.to_string()))?;
+    let current =
+        serde_json::to_value(&declaration).map_err(|e| Problem::internal(e.to_string()))?;
+    if u64::try_from(version).ok() != Some(item.declaration_version) {
+        return Ok(conflict(
+            &key,
+            Some(current),
+            "the declaration changed after the decision was made",
+        ));
+    }
+    if declaration.status != Status::PendingUnitReview {
+        return Ok(conflict(
+            &key,
+            Some(current),
+            "the declaration is no longer pending unit review",
+        ));
+    }
+    let has_reason = item.reason.as_deref().is_some_and(|r| !r.trim().is_empty());
+    let invalid = match item.outcome {
+        Outcome::Approve => match (item.credited_hours, item.category) {
+            (Some(h), Some(_)) if h.is_finite() && (0.0..=10_000.0).contains(&h) => None,
+            _ => Some("an approval needs credited_hours (0 to 10000) and a category"),
+        },
+        Outcome::Return | Outcome::Reject => {
+            if item.credited_hours.is_some() {
+                Some("only an approval carries credited_hours")
+            } else if !has_reason {
+                Some("a return or a rejection needs a reason")
+            } else {
+                None
+            }
+        }
+    };
+    if let Some(why) = invalid {
+        return Ok(rejected(Some(key), Problem::unprocessable(why)));
+    }
+    declaration.status = match item.outcome {
+        Outcome::Approve => Status::UnitApproved,
+        Outcome::Return => Status::Returned,
+        Outcome::Reject => Status::Rejected,
+    };
+    declaration.version += 1;
+    let seq = next_seq(tx)?;
+    tx.execute(
+        "UPDATE declarations SET version = ?2, status = ?3, doc = ?4, seq = ?5 WHERE id = ?1",
+        params![
+            declaration.id,
+            declaration.version as i64,
+            serde_json::to_value(declaration.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned)),
+            serde_json::to_string(&declaration).map_err(|e| Problem::internal(e.to_string()))?,
+            seq
+        ],
+    )?;
+    let result = PushResult {
+        idempotency_key: Some(key.clone()),
+        result: "applied".into(),
+        applied_version: Some(declaration.version),
+        declaration: None,
+        problem: None,
+    };
+    tx.execute(
+        "INSERT INTO decisions (idempotency_key, declaration_id, declaration_version, unit_id, outcome,
+                                credited_hours, category, reason, reviewer, decided_at, received_at, result)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            key,
+            item.declaration_id,
+            item.declaration_version as i64,
+            unit_id,
+            serde_json::to_value(item.outcome).ok().and_then(|v| v.as_str().map(str::to_owned)),
+            item.credited_hours,
+            item.category.and_then(|c| serde_json::to_value(c).ok()).and_then(|v| v.as_str().map(str::to_owned)),
+            item.reason.map(|r| r.trim().to_owned()),
+            who.username,
+            item.decided_at,
+            now,
+            serde_json::to_string(&result).map_err(|e| Problem::internal(e.to_string()))?
+        ],
+    )?;
+    Ok(result)
+}
+
+/// Push a batch of decisions.
+#[utoipa::path(post, path = "/api/v1/decisions", request_body = PushRequest, security(("bearer" = [])),
+    responses((status = 200, body = PushResponse), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 413, body = Problem), (status = 422, body = Problem)))]
+pub async fn push(
+    who: Reviewer,
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<Json<PushResponse>, Problem> {
+    let req: PushRequest = parse_body(&body)?;
+    if req.items.len() > state.config.max_batch {
+        return Err(Problem::unprocessable(format!(
+            "at most {} items per batch",
+            state.config.max_batch
+        )));
+    }
+    state
+        .db(move |conn| {
+            let now = chrono::Utc::now().to_rfc3339();
+            let tx = conn.transaction()?;
+            let mut results = Vec::with_capacity(req.items.len());
+            for raw in req.items {
+                results.push(one(&tx, &who, raw, &now)?);
+            }
+            tx.commit()?;
+            Ok(Json(PushResponse { results }))
+        })
+        .await
+}

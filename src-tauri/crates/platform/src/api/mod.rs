@@ -1,0 +1,187 @@
+//! The HTTP API: router, shared state, the bearer-token extractor and body parsing that turns
+//! every bad body into problem+json.
+
+pub mod auth_routes;
+pub mod decisions;
+pub mod evidence;
+pub mod pull;
+pub mod rules;
+
+use crate::faults::{self, Faults, RateLimiter};
+use crate::problem::{self, Problem};
+use axum::extract::{DefaultBodyLimit, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::routing::{get, post};
+use axum::Router;
+use rusqlite::{Connection, OptionalExtension};
+use serde::de::DeserializeOwned;
+use std::sync::{Arc, Mutex};
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
+
+pub use auth_routes::{LoginRequest, RefreshRequest, TokenResponse};
+
+pub use decisions::{PushItem, PushRequest, PushResponse, PushResult};
+pub use pull::PullResponse;
+
+/// Limits and lifetimes of the server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub access_ttl_secs: i64,
+    pub refresh_ttl_secs: i64,
+    pub max_page: usize,
+    pub default_page: usize,
+    pub max_batch: usize,
+    pub body_limit: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            access_ttl_secs: 3600,
+            refresh_ttl_secs: 30 * 24 * 3600,
+            max_page: 2000,
+            default_page: 500,
+            max_batch: 500,
+            body_limit: 2 * 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    db: Arc<Mutex<Connection>>,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(conn: Connection, config: Config) -> AppState {
+        AppState {
+            db: Arc::new(Mutex::new(conn)),
+            config: Arc::new(config),
+        }
+    }
+
+    /// Runs database work off the async threads.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, Problem>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, Problem> + Send + 'static,
+    {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db
+                .lock()
+                .map_err(|_| Problem::internal("database lock poisoned"))?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| Problem::internal(format!("worker: {e}")))?
+    }
+}
+
+/// The reviewer a valid bearer token belongs to.
+#[derive(Debug, Clone)]
+pub struct Reviewer {
+    pub username: String,
+    pub unit_id: String,
+}
+
+impl FromRequestParts<AppState> for Reviewer {
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| Problem::unauthorized("a bearer token is required"))?
+            .to_owned();
+        let hash = crate::auth::token_hash(&token);
+        let now = chrono::Utc::now().timestamp();
+        state
+            .db(move |conn| {
+                let row: Option<(String, String, i64)> = conn
+                    .query_row(
+                        "SELECT t.username, u.unit_id, t.expires_at FROM tokens t
+                         JOIN users u ON u.username = t.username
+                         WHERE t.token_hash = ?1 AND t.kind = 'access'",
+                        [hash],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    )
+                    .optional()?;
+                match row {
+                    None => Err(Problem::unauthorized("the token is not valid")),
+                    Some((_, _, exp)) if exp <= now => {
+                        Err(Problem::unauthorized("the token has expired"))
+                    }
+                    Some((username, unit_id, _)) => Ok(Reviewer { username, unit_id }),
+                }
+            })
+            .await
+    }
+}
+
+/// Parses a JSON body: not JSON (or not UTF-8) is 400, the wrong shape is 422. Every request
+/// body of this API is an object (serde would otherwise accept a struct written as an array).
+pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| Problem::bad_request(format!("the body is not valid JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(Problem::unprocessable("the body must be a JSON object"));
+    }
+    serde_json::from_value(value).map_err(|e| Problem::unprocessable(e.to_string()))
+}
+
+/// Everything the server answers, with its middleware.
+pub fn router(state: AppState, faults: Arc<Faults>, limiter: Arc<RateLimiter>) -> Router {
+    let body_limit = state.config.body_limit;
+    // Evidence is already compressed (PDF, images) and may be a byte range: never re-encode it.
+    let compress_when = SizeAbove::new(256)
+        .and(NotForContentType::new("application/pdf"))
+        .and(NotForContentType::new("application/octet-stream"))
+        .and(NotForContentType::IMAGES)
+        .and(
+            |status: StatusCode,
+             _: axum::http::Version,
+             _: &axum::http::HeaderMap,
+             _: &axum::http::Extensions| { status != StatusCode::PARTIAL_CONTENT },
+        );
+    Router::new()
+        .route("/api/v1/auth/login", post(auth_routes::login))
+        .route("/api/v1/auth/refresh", post(auth_routes::refresh))
+        .route("/api/v1/rules", get(rules::rules))
+        .route("/api/v1/units/{unit_id}/staff", get(pull::staff))
+        .route(
+            "/api/v1/units/{unit_id}/declarations",
+            get(pull::declarations),
+        )
+        .route("/api/v1/evidence/{sha256}", get(evidence::download))
+        .route("/api/v1/decisions", post(decisions::push))
+        .route("/openapi.json", get(crate::openapi::serve))
+        .fallback(|| async { Problem::not_found("no such path") })
+        .with_state(state)
+        .layer(axum::middleware::map_response(problem::ensure_problem))
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                .zstd(true)
+                .compress_when(compress_when),
+        )
+        .layer(RequestDecompressionLayer::new().gzip(true).zstd(true))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            faults::rate_limit(limiter.clone(), req, next)
+        }))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            faults::inject(faults.clone(), req, next)
+        }))
+}

@@ -1,0 +1,90 @@
+//! The platform's database: one SQLite file in WAL mode. Every change bumps a global sequence
+//! number, which is what delta-pull cursors point into.
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use std::path::Path;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS units (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+    username      TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    unit_id       TEXT NOT NULL REFERENCES units(id),
+    display_name  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    token_hash TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    username   TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS staff (
+    id      TEXT PRIMARY KEY,
+    unit_id TEXT NOT NULL,
+    doc     TEXT NOT NULL,
+    seq     INTEGER NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS staff_unit_seq ON staff(unit_id, seq);
+CREATE TABLE IF NOT EXISTS declarations (
+    id       TEXT PRIMARY KEY,
+    unit_id  TEXT NOT NULL,
+    staff_id TEXT NOT NULL,
+    version  INTEGER NOT NULL,
+    status   TEXT NOT NULL,
+    doc      TEXT NOT NULL,
+    seq      INTEGER NOT NULL,
+    deleted  INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS declarations_unit_seq ON declarations(unit_id, seq);
+CREATE TABLE IF NOT EXISTS evidence (
+    sha256     TEXT PRIMARY KEY,
+    media_type TEXT NOT NULL,
+    data       BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS evidence_units (
+    sha256  TEXT NOT NULL,
+    unit_id TEXT NOT NULL,
+    PRIMARY KEY (sha256, unit_id)
+);
+CREATE TABLE IF NOT EXISTS decisions (
+    idempotency_key     TEXT PRIMARY KEY,
+    declaration_id      TEXT NOT NULL,
+    declaration_version INTEGER NOT NULL,
+    unit_id             TEXT NOT NULL,
+    outcome             TEXT NOT NULL,
+    credited_hours      REAL,
+    category            TEXT,
+    reason              TEXT,
+    reviewer            TEXT NOT NULL,
+    decided_at          TEXT,
+    received_at         TEXT NOT NULL,
+    result              TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+";
+
+/// Opens (and creates) the database.
+pub fn open(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+         PRAGMA busy_timeout = 5000;",
+    )?;
+    conn.execute_batch(SCHEMA)?;
+    Ok(conn)
+}
+
+/// The next change sequence number.
+pub fn next_seq(tx: &Transaction<'_>) -> rusqlite::Result<i64> {
+    let cur: Option<String> = tx
+        .query_row("SELECT value FROM meta WHERE key = 'seq'", [], |r| r.get(0))
+        .optional()?;
+    let next = cur.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0) + 1;
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('seq', ?1)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![next.to_string()],
+    )?;
+    Ok(next)
+}

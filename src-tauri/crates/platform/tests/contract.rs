@@ -1,0 +1,687 @@
+//! The API contract over real HTTP on loopback: auth, scope, delta pulls, evidence ranges,
+//! idempotent push with conflicts, bad bodies, limits, compression, Date, faults, OpenAPI.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use jxjy_platform::api::{Config, PullResponse, PushResponse};
+use jxjy_platform::faults::FaultConfig;
+use serde_json::{json, Value};
+use std::io::Write;
+
+async fn pull_all(
+    s: &Server,
+    token: &str,
+    unit: &str,
+    scope: &str,
+    limit: usize,
+) -> (Vec<Value>, Vec<String>, String, PullResponse) {
+    let mut since = String::new();
+    let mut items = Vec::new();
+    let mut tombstones = Vec::new();
+    loop {
+        let r = client()
+            .get(s.url(&format!("/api/v1/units/{unit}/{scope}")))
+            .query(&[("since", since.as_str()), ("limit", &limit.to_string())])
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let page: PullResponse = r.json().await.unwrap();
+        items.extend(page.items.iter().cloned());
+        tombstones.extend(page.tombstones.iter().cloned());
+        since = page.next_cursor.clone();
+        if !page.has_more {
+            return (items, tombstones, since, page);
+        }
+        assert!(page.count.is_none(), "count only on the last page");
+    }
+}
+
+fn key_of(d: &Value) -> String {
+    format!("{}:{}", d["id"].as_str().unwrap(), d["version"])
+}
+
+#[tokio::test]
+async fn login_refresh_and_401s() {
+    let s = start(Options::default()).await;
+    let bad = client()
+        .post(s.url("/api/v1/auth/login"))
+        .json(&json!({"username": s.accounts[0].username, "password": "wrong"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(bad, 401).await;
+    let t = s.login(0).await;
+    assert_eq!(t.unit_id, "U01");
+    assert_eq!(t.token_type, "Bearer");
+
+    for path in [
+        "/api/v1/units/U01/staff",
+        "/api/v1/units/U01/declarations",
+        "/api/v1/rules?year=2019",
+        "/api/v1/evidence/0000000000000000000000000000000000000000000000000000000000000000",
+    ] {
+        let none = client().get(s.url(path)).send().await.unwrap();
+        assert_problem(none, 401).await;
+        let wrong = client()
+            .get(s.url(path))
+            .bearer_auth("not-a-token")
+            .send()
+            .await
+            .unwrap();
+        assert_problem(wrong, 401).await;
+    }
+    let push = client()
+        .post(s.url("/api/v1/decisions"))
+        .json(&json!({"items": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(push, 401).await;
+
+    let rules = client()
+        .get(s.url("/api/v1/rules?year=2019"))
+        .bearer_auth(&t.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rules.status(), 200);
+    let rules: Value = rules.json().await.unwrap();
+    assert_eq!(rules["id"], "bingtuan-2019");
+
+    // A refresh token works once.
+    let r = client()
+        .post(s.url("/api/v1/auth/refresh"))
+        .json(&json!({"refresh_token": t.refresh_token}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r2 = client()
+        .post(s.url("/api/v1/auth/refresh"))
+        .json(&json!({"refresh_token": t.refresh_token}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(r2, 401).await;
+}
+
+#[tokio::test]
+async fn expired_tokens_are_refused() {
+    let s = start(Options {
+        config: Config {
+            access_ttl_secs: 0,
+            ..Config::default()
+        },
+        ..Options::default()
+    })
+    .await;
+    let t = s.login(0).await;
+    let r = client()
+        .get(s.url("/api/v1/units/U01/staff"))
+        .bearer_auth(&t.access_token)
+        .send()
+        .await
+        .unwrap();
+    let p = assert_problem(r, 401).await;
+    assert!(p["detail"].as_str().unwrap().contains("expired"));
+}
+
+#[tokio::test]
+async fn delta_pulls_page_resume_and_checksum() {
+    let s = start(Options::default()).await;
+    let t = s.login(0).await;
+    let (staff, _, _, last) = pull_all(&s, &t.access_token, "U01", "staff", 7).await;
+    assert_eq!(staff.len(), 25);
+    assert_eq!(last.count, Some(25));
+    let (decls, tombs, cursor, last) =
+        pull_all(&s, &t.access_token, "U01", "declarations", 37).await;
+    assert_eq!(decls.len() as i64, last.count.unwrap());
+    assert!(tombs.is_empty());
+    assert!(
+        decls
+            .iter()
+            .all(|d| d["id"].as_str().unwrap().starts_with("U01-")),
+        "only our unit"
+    );
+    let keys: Vec<String> = decls.iter().map(key_of).collect();
+    assert_eq!(
+        last.checksum.unwrap(),
+        jxjy_platform::api::pull::checksum(keys.iter().map(String::as_str))
+    );
+
+    // Nothing changed: one empty page.
+    let r = client()
+        .get(s.url("/api/v1/units/U01/declarations"))
+        .query(&[("since", cursor.as_str())])
+        .bearer_auth(&t.access_token)
+        .send()
+        .await
+        .unwrap();
+    let page: PullResponse = r.json().await.unwrap();
+    assert!(page.items.is_empty() && page.tombstones.is_empty() && !page.has_more);
+    assert_eq!(page.next_cursor, cursor);
+
+    // The declarant amends one and withdraws another: the next pull brings exactly those.
+    let a = decls[3]["id"].as_str().unwrap().to_owned();
+    let w = decls[4]["id"].as_str().unwrap().to_owned();
+    let mut conn = s.conn();
+    jxjy_platform::manage::amend(&mut conn, &a, false).unwrap();
+    jxjy_platform::manage::amend(&mut conn, &w, true).unwrap();
+    let r = client()
+        .get(s.url("/api/v1/units/U01/declarations"))
+        .query(&[("since", cursor.as_str())])
+        .bearer_auth(&t.access_token)
+        .send()
+        .await
+        .unwrap();
+    let page: PullResponse = r.json().await.unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(page.items[0]["id"], a.as_str());
+    assert_eq!(
+        page.items[0]["version"],
+        decls[3]["version"].as_u64().unwrap() + 1
+    );
+    assert_eq!(page.tombstones, vec![w]);
+    assert_eq!(page.count, Some(decls.len() as i64 - 1));
+
+    // Another unit: 403. A cursor of another scope or made up: 400. Too large a page: 400.
+    let r = client()
+        .get(s.url("/api/v1/units/U02/declarations"))
+        .bearer_auth(&t.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(r, 403).await;
+    let (_, _, staff_cursor, _) = pull_all(&s, &t.access_token, "U01", "staff", 100).await;
+    let r = client()
+        .get(s.url("/api/v1/units/U01/declarations"))
+        .query(&[("since", staff_cursor.as_str())])
+        .bearer_auth(&t.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(r, 400).await;
+    let r = client()
+        .get(s.url("/api/v1/units/U01/declarations?limit=100000"))
+        .bearer_auth(&t.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(r, 400).await;
+}
+
+#[tokio::test]
+async fn evidence_ranges_etag_and_scope() {
+    let s = start(Options::default()).await;
+    let t = s.login(0).await;
+    let (decls, _, _, _) = pull_all(&s, &t.access_token, "U01", "declarations", 500).await;
+    let e = decls
+        .iter()
+        .flat_map(|d| d["evidence"].as_array().cloned().unwrap_or_default())
+        .find(|e| e["media_type"] == "application/pdf")
+        .unwrap();
+    let sha = e["sha256"].as_str().unwrap();
+    let size = e["size"].as_u64().unwrap();
+    let url = s.url(&format!("/api/v1/evidence/{sha}"));
+
+    let full = client()
+        .get(&url)
+        .bearer_auth(&t.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(full.status(), 200);
+    let etag = full.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(etag, format!("\"{sha}\""));
+    assert_eq!(full.headers()["accept-ranges"], "bytes");
+    assert!(
+        full.headers().get("content-encoding").is_none(),
+        "evidence is not re-encoded"
+    );
+    let bytes = full.bytes().await.unwrap();
+    assert_eq!(bytes.len() as u64, size);
+    assert!(bytes.starts_with(b"%PDF-"));
+    use sha2::Digest;
+    assert_eq!(jxjy_platform::auth::hex(&sha2::Sha256::digest(&bytes)), sha);
+
+    // Resume: the rest from byte 100, only if the file is still the same.
+    let part = client()
+        .get(&url)
+        .bearer_auth(&t.access_token)
+        .header("range", "bytes=100-")
+        .header("if-range", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(part.status(), 206);
+    assert_eq!(
+        part.headers()["content-range"],
+        format!("bytes 100-{}/{size}", size - 1)
+    );
+    assert_eq!(part.bytes().await.unwrap(), bytes.slice(100..));
+
+    let stale = client()
+        .get(&url)
+        .bearer_auth(&t.access_token)
+        .header("range", "bytes=100-")
+        .header("if-range", "\"something-else\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 200, "a changed file is sent whole");
+
+    let past = client()
+        .get(&url)
+        .bearer_auth(&t.access_token)
+        .header("range", format!("bytes={size}-"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(past.headers()["content-range"], format!("bytes */{size}"));
+    assert_problem(past, 416).await;
+
+    // Another unit's reviewer may not download it.
+    let t2 = s.login(1).await;
+    let r = client()
+        .get(&url)
+        .bearer_auth(&t2.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(r, 403).await;
+    let r = client()
+        .get(s.url(
+            "/api/v1/evidence/1111111111111111111111111111111111111111111111111111111111111111",
+        ))
+        .bearer_auth(&t.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(r, 404).await;
+}
+
+async fn push(s: &Server, token: &str, items: Value) -> PushResponse {
+    let r = client()
+        .post(s.url("/api/v1/decisions"))
+        .bearer_auth(token)
+        .json(&json!({"items": items}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+fn pending(decls: &[Value]) -> Vec<Value> {
+    decls
+        .iter()
+        .filter(|d| d["status"] == "pending_unit_review")
+        .cloned()
+        .collect()
+}
+
+#[tokio::test]
+async fn push_is_idempotent_and_reports_conflicts() {
+    let s = start(Options::default()).await;
+    let t = s.login(0).await;
+    let (decls, _, _, _) = pull_all(&s, &t.access_token, "U01", "declarations", 500).await;
+    let p = pending(&decls);
+    let (d0, d1, d2) = (&p[0], &p[1], &p[2]);
+    let approve = json!({"idempotency_key": "k-1", "declaration_id": d0["id"], "declaration_version": d0["version"],
+                         "outcome": "approve", "credited_hours": 12, "category": "professional"});
+    let first = push(&s, &t.access_token, json!([approve])).await;
+    assert_eq!(first.results[0].result, "applied");
+    let v = first.results[0].applied_version.unwrap();
+    assert_eq!(v, d0["version"].as_u64().unwrap() + 1);
+    let again = push(&s, &t.access_token, json!([approve])).await;
+    assert_eq!(again.results[0].result, "duplicate");
+    assert_eq!(
+        again.results[0].applied_version,
+        Some(v),
+        "the stored result is replayed"
+    );
+    let held = jxjy_platform::manage::decisions(&s.conn()).unwrap();
+    assert_eq!(held.len(), 1, "the server changed once");
+    assert_eq!(held[0].idempotency_key, "k-1");
+    assert_eq!(held[0].reviewer, s.accounts[0].username);
+
+    // A decision against an old version: conflict, with the declaration as it is now.
+    jxjy_platform::manage::amend(&mut s.conn(), d1["id"].as_str().unwrap(), false).unwrap();
+    let stale = json!({"idempotency_key": "k-2", "declaration_id": d1["id"], "declaration_version": d1["version"],
+                       "outcome": "return", "reason": "证明材料不清晰，请重新上传"});
+    let r = push(&s, &t.access_token, json!([stale])).await;
+    assert_eq!(r.results[0].result, "conflict");
+    let now = r.results[0].declaration.as_ref().unwrap();
+    assert_eq!(now["version"], d1["version"].as_u64().unwrap() + 1);
+    assert!(now["title"].as_str().unwrap().ends_with("（已修改）"));
+    // Decided again on the new version: applied.
+    let redo = json!({"idempotency_key": "k-3", "declaration_id": d1["id"], "declaration_version": now["version"],
+                      "outcome": "return", "reason": "证明材料不清晰，请重新上传"});
+    assert_eq!(
+        push(&s, &t.access_token, json!([redo])).await.results[0].result,
+        "applied"
+    );
+
+    // One bad item never fails the batch.
+    let other_unit: Value = {
+        let t2 = s.login(1).await;
+        let (d, _, _, _) = pull_all(&s, &t2.access_token, "U02", "declarations", 500).await;
+        pending(&d)[0].clone()
+    };
+    let batch = json!([
+        {"idempotency_key": "k-4", "declaration_id": d2["id"], "declaration_version": d2["version"], "outcome": "reject"},
+        {"idempotency_key": "k-5", "declaration_id": other_unit["id"], "declaration_version": other_unit["version"], "outcome": "reject", "reason": "x"},
+        {"idempotency_key": "k-6", "declaration_id": "nope", "declaration_version": 1, "outcome": "reject", "reason": "x"},
+        {"idempotency_key": "k-7", "declaration_id": d2["id"], "declaration_version": "three", "outcome": "reject", "reason": "x"},
+        {"declaration_id": d2["id"]},
+        {"idempotency_key": "k-8", "declaration_id": d2["id"], "declaration_version": d2["version"], "outcome": "reject", "reason": "'; DROP TABLE decisions; --", "extra": 1},
+        {"idempotency_key": "k-9", "declaration_id": d2["id"], "declaration_version": d2["version"], "outcome": "reject", "reason": "'; DROP TABLE decisions; --"}
+    ]);
+    let r = push(&s, &t.access_token, batch).await;
+    let results: Vec<(&str, Option<u16>)> = r
+        .results
+        .iter()
+        .map(|x| (x.result.as_str(), x.problem.as_ref().map(|p| p.status)))
+        .collect();
+    assert_eq!(
+        results,
+        vec![
+            ("rejected", Some(422)),
+            ("rejected", Some(403)),
+            ("rejected", Some(404)),
+            ("rejected", Some(422)),
+            ("rejected", Some(422)),
+            ("rejected", Some(422)),
+            ("applied", None)
+        ]
+    );
+    let held = jxjy_platform::manage::decisions(&s.conn()).unwrap();
+    assert_eq!(held.len(), 3);
+    assert!(
+        held.iter()
+            .any(|d| d.reason.as_deref() == Some("'; DROP TABLE decisions; --")),
+        "stored as text"
+    );
+}
+
+#[tokio::test]
+async fn bad_bodies_are_problems() {
+    let s = start(Options {
+        config: Config {
+            body_limit: 64 * 1024,
+            ..Config::default()
+        },
+        ..Options::default()
+    })
+    .await;
+    let t = s.login(0).await;
+    let post = |body: Vec<u8>| {
+        client()
+            .post(s.url("/api/v1/decisions"))
+            .bearer_auth(&t.access_token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    assert_problem(post(b"{\"items\": [".to_vec()).await.unwrap(), 400).await;
+    assert_problem(post(vec![0xff, 0xfe, b'{', b'}']).await.unwrap(), 400).await;
+    assert_problem(post(b"{\"items\": 5}".to_vec()).await.unwrap(), 422).await;
+    assert_problem(post(b"[]".to_vec()).await.unwrap(), 422).await;
+    let big = format!("{{\"items\": [\"{}\"]}}", "x".repeat(100 * 1024));
+    assert_problem(post(big.into_bytes()).await.unwrap(), 413).await;
+    let many: Vec<Value> = (0..501)
+        .map(|i| json!({"idempotency_key": format!("m{i}")}))
+        .collect();
+    assert_problem(
+        post(json!({"items": many}).to_string().into_bytes())
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    let login = client()
+        .post(s.url("/api/v1/auth/login"))
+        .json(&json!({"username": "a", "password": "b", "admin": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(login, 422).await;
+    let login = client()
+        .post(s.url("/api/v1/auth/login"))
+        .json(&json!({"username": 5, "password": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(login, 422).await;
+    let nowhere = client().get(s.url("/api/v1/nowhere")).send().await.unwrap();
+    assert_problem(nowhere, 404).await;
+    let missing_year = client()
+        .get(s.url("/api/v1/rules"))
+        .bearer_auth(&t.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(missing_year, 400).await;
+}
+
+#[tokio::test]
+async fn compression_both_ways() {
+    let s = start(Options::default()).await;
+    let t = s.login(0).await;
+    let raw = reqwest::Client::builder()
+        .no_gzip()
+        .no_zstd()
+        .build()
+        .unwrap();
+    let r = raw
+        .get(s.url("/api/v1/units/U01/declarations?limit=200"))
+        .bearer_auth(&t.access_token)
+        .header("accept-encoding", "zstd")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-encoding"], "zstd");
+    let r = raw
+        .get(s.url("/api/v1/units/U01/declarations?limit=200"))
+        .bearer_auth(&t.access_token)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+
+    // A gzip-compressed push body is accepted.
+    let (decls, _, _, _) = pull_all(&s, &t.access_token, "U01", "declarations", 500).await;
+    let d = &pending(&decls)[0];
+    let body = json!({"items": [{"idempotency_key": "gz-1", "declaration_id": d["id"], "declaration_version": d["version"],
+                                 "outcome": "return", "reason": "学时计算有误，请按标准修改"}]});
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(body.to_string().as_bytes()).unwrap();
+    let r = client()
+        .post(s.url("/api/v1/decisions"))
+        .bearer_auth(&t.access_token)
+        .header("content-type", "application/json")
+        .header("content-encoding", "gzip")
+        .body(gz.finish().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r: PushResponse = r.json().await.unwrap();
+    assert_eq!(r.results[0].result, "applied");
+}
+
+#[tokio::test]
+async fn rate_limit_answers_429_with_retry_after() {
+    let s = start(Options {
+        rate: 1.0,
+        burst: 2.0,
+        ..Options::default()
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let r = client()
+            .get(s.url("/api/v1/rules?year=2019"))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(r.status().as_u16());
+        if r.status() == 429 {
+            assert!(
+                r.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse::<u64>()
+                    .unwrap()
+                    >= 1
+            );
+            assert_problem(r, 429).await;
+        }
+    }
+    assert_eq!(&statuses[..2], &[401, 401]);
+    assert!(statuses[2..].iter().all(|&s| s == 429), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn faults_can_be_injected() {
+    let portal = start(Options {
+        faults: FaultConfig {
+            portal: 1.0,
+            ..FaultConfig::default()
+        },
+        ..Options::default()
+    })
+    .await;
+    let r = client()
+        .get(portal.url("/api/v1/rules?year=2019"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    // The OpenAPI document is not an API path and is never faulted.
+    assert_eq!(
+        client()
+            .get(portal.url("/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+
+    let errors = start(Options {
+        faults: FaultConfig {
+            error_5xx: 1.0,
+            ..FaultConfig::default()
+        },
+        ..Options::default()
+    })
+    .await;
+    let r = client()
+        .get(errors.url("/api/v1/rules?year=2019"))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(r, 503).await;
+
+    // A truncated answer to a push: the client sees an error, but the decision was applied.
+    let cut = start(Options {
+        faults: FaultConfig {
+            truncate: 1.0,
+            ..FaultConfig::default()
+        },
+        ..Options::default()
+    })
+    .await;
+    let d: Value = {
+        let conn = cut.conn();
+        let doc: String = conn
+            .query_row("SELECT doc FROM declarations WHERE unit_id = 'U01' AND status = 'pending_unit_review' LIMIT 1", [], |r| r.get(0))
+            .unwrap();
+        serde_json::from_str(&doc).unwrap()
+    };
+    // Every answer is cut: give the reviewer a token directly in the database.
+    cut.conn()
+        .execute(
+            "INSERT INTO tokens (token_hash, kind, username, expires_at) VALUES (?1, 'access', ?2, ?3)",
+            rusqlite::params![jxjy_platform::auth::token_hash("direct-token"), cut.accounts[0].username, i64::MAX],
+        )
+        .unwrap();
+    let body = json!({"items": [{"idempotency_key": "cut-1", "declaration_id": d["id"], "declaration_version": d["version"],
+                                 "outcome": "return", "reason": "与已有申报重复"}]});
+    let sent = client()
+        .post(cut.url("/api/v1/decisions"))
+        .bearer_auth("direct-token")
+        .json(&body)
+        .send()
+        .await;
+    let read = match sent {
+        Err(_) => None,
+        Ok(r) => r.json::<PushResponse>().await.ok(),
+    };
+    assert!(read.is_none(), "the answer never arrives whole");
+    let held = jxjy_platform::manage::decisions(&cut.conn()).unwrap();
+    assert_eq!(held.len(), 1, "but the decision was applied");
+}
+
+#[tokio::test]
+async fn every_response_has_a_date() {
+    let s = start(Options::default()).await;
+    for r in [
+        client().get(s.url("/openapi.json")).send().await.unwrap(),
+        client()
+            .get(s.url("/api/v1/rules?year=2019"))
+            .send()
+            .await
+            .unwrap(),
+        client()
+            .post(s.url("/api/v1/auth/login"))
+            .body("x")
+            .send()
+            .await
+            .unwrap(),
+    ] {
+        let date = r.headers()["date"].to_str().unwrap().to_owned();
+        assert!(date.ends_with(" GMT"), "{date}");
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_served_and_committed() {
+    let s = start(Options::default()).await;
+    let served: Value = client()
+        .get(s.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(served["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in [
+        "/api/v1/auth/login",
+        "/api/v1/units/{unit_id}/declarations",
+        "/api/v1/evidence/{sha256}",
+        "/api/v1/decisions",
+    ] {
+        assert!(served["paths"].get(path).is_some(), "{path} documented");
+    }
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../docs/openapi.json"
+    ))
+    .expect("docs/openapi.json is committed");
+    assert!(
+        committed == jxjy_platform::openapi::document_text(),
+        "docs/openapi.json differs from what the code generates: run `cargo run -p jxjy-platform -- openapi > docs/openapi.json`"
+    );
+}
