@@ -9,10 +9,10 @@ use chrono::{DateTime, Utc};
 use jxjy_core::decision::{Decision, Outcome};
 use jxjy_core::{Category, DeclarationResult, Hours};
 use rusqlite::{params, OptionalExtension, Transaction};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A stored decision and where it stands.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DecisionRecord {
     pub key: String,
     pub declaration_id: String,
@@ -190,6 +190,7 @@ impl Store {
             "UPDATE declarations SET review_state = 'decided' WHERE id = ?1",
             [id],
         )?;
+        Store::resolve_conflicts_tx(&tx, id, &now.to_rfc3339())?;
         let record = DecisionRecord {
             key: decision.idempotency_key.clone(),
             declaration_id: id.to_owned(),

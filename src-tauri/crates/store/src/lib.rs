@@ -16,6 +16,7 @@ pub mod memory_keyring;
 pub mod profile;
 pub mod queries;
 mod schema;
+pub mod sync_state;
 
 pub use db::Store;
 pub use error::StoreError;
