@@ -1,6 +1,7 @@
 //! `jxjy`: the headless face of jxjy-review. Errors print one English line on stderr.
 
 mod credit;
+mod review;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -12,6 +13,8 @@ use std::process::ExitCode;
     about = "继续教育学时初审 — continuing-education credit review"
 )]
 struct Cli {
+    #[command(flatten)]
+    common: review::Common,
     #[command(subcommand)]
     command: Command,
 }
@@ -22,6 +25,16 @@ enum Command {
     Credit(credit::CreditArgs),
     /// Print a deterministic synthetic unit as interchange JSON (for demos and benchmarks).
     Generate(credit::GenerateArgs),
+    /// Log in to the platform; the token goes to the OS keyring, the password nowhere.
+    Login(review::LoginArgs),
+    /// Pull what changed, push decisions, fetch evidence.
+    Sync(review::SyncArgs),
+    /// Pending decisions, conflicts, last sync.
+    Status(review::StatusArgs),
+    /// The unit's declarations with their evaluation.
+    Queue(review::QueueArgs),
+    /// Record a decision: approve [--hours H] [--reason T], return --reason T, reject --reason T.
+    Decide(review::DecideArgs),
 }
 
 /// An error with the exit code it maps to: 2 for bad input, 1 for everything else.
@@ -50,6 +63,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Credit(args) => credit::run(&args),
         Command::Generate(args) => credit::generate(&args),
+        Command::Login(args) => review::login_cmd(&cli.common, &args),
+        Command::Sync(args) => review::sync_cmd(&cli.common, &args),
+        Command::Status(args) => review::status_cmd(&cli.common, &args),
+        Command::Queue(args) => review::queue_cmd(&cli.common, &args),
+        Command::Decide(args) => review::decide_cmd(&cli.common, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod flags;
 pub mod hours;
 pub mod idnumber;
+pub mod ids;
 pub mod input;
 pub mod labels;
 pub mod model;

@@ -101,6 +101,30 @@ impl Store {
         }
     }
 
+    /// Drops the stored bytes of a file (the platform sent a different version, or the bytes
+    /// did not verify), so that its download starts over.
+    pub fn reset_evidence(&mut self, sha256: &str) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM evidence_chunks WHERE sha256 = ?1", [sha256])?;
+        tx.execute("UPDATE evidence SET state = 'missing', bytes_stored = 0 WHERE sha256 = ?1", [sha256])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Evidence files not yet complete, those of `first` (the declaration on screen) first.
+    pub fn evidence_to_fetch(&self, first: Option<&str>) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT e.sha256, e.size, max(de.declaration_id = ?1) AS urgent FROM evidence e
+             JOIN declaration_evidence de ON de.sha256 = e.sha256
+             JOIN declarations d ON d.id = de.declaration_id AND d.deleted = 0
+             WHERE e.state != 'present' GROUP BY e.sha256 ORDER BY urgent DESC, e.sha256",
+        )?;
+        let rows = stmt
+            .query_map([first.unwrap_or("")], |r| Ok((r.get::<_, String>(0)?, u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0))))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     /// Stores a whole file at once (after a download or from an import).
     pub fn put_evidence(&mut self, sha256: &str, data: &[u8]) -> Result<(), StoreError> {
         if hex(&Sha256::digest(data)) != sha256 {

@@ -120,6 +120,45 @@ pub fn save_db_key(profile: &ProfileName, key: &DbKey) -> Result<(), StoreError>
     }
 }
 
+/// The platform tokens of a profile: the access token and the one-time refresh token.
+pub struct Tokens {
+    pub access: Sensitive<String>,
+    pub refresh: Sensitive<String>,
+}
+
+/// Stores the platform tokens (never the password).
+pub fn save_tokens(profile: &ProfileName, tokens: &Tokens) -> Result<(), StoreError> {
+    entry(profile, "access-token")?.set_password(tokens.access.expose()).map_err(keyring_err)?;
+    entry(profile, "refresh-token")?.set_password(tokens.refresh.expose()).map_err(keyring_err)?;
+    Ok(())
+}
+
+/// The stored tokens, if the profile has logged in.
+pub fn load_tokens(profile: &ProfileName) -> Result<Option<Tokens>, StoreError> {
+    let get = |what: &str| -> Result<Option<String>, StoreError> {
+        match entry(profile, what)?.get_password() {
+            Ok(v) => Ok(Some(v)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(keyring_err(e)),
+        }
+    };
+    match (get("access-token")?, get("refresh-token")?) {
+        (Some(a), Some(r)) => Ok(Some(Tokens { access: Sensitive::new(a), refresh: Sensitive::new(r) })),
+        _ => Ok(None),
+    }
+}
+
+/// Forgets the tokens (log out). The database and its key stay.
+pub fn delete_tokens(profile: &ProfileName) -> Result<(), StoreError> {
+    for what in ["access-token", "refresh-token"] {
+        match entry(profile, what)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => {}
+            Err(e) => return Err(keyring_err(e)),
+        }
+    }
+    Ok(())
+}
+
 /// Removes the profile's database key (only when its database is gone).
 pub fn delete_db_key(profile: &ProfileName) -> Result<(), StoreError> {
     match entry(profile, "db-key")?.delete_credential() {

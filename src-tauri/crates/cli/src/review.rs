@@ -1,0 +1,278 @@
+//! The headless review flow: login, sync, status, queue, decide — on a reviewer profile under
+//! `JXJY_HOME`, with secrets in the OS keyring.
+
+use crate::Failure;
+use anyhow::{anyhow, Context};
+use clap::{Args, ValueEnum};
+use jxjy_core::decision::{Decision, Outcome};
+use jxjy_core::{Hours, Status};
+use jxjy_store::keys::{self, Backend};
+use jxjy_store::queries::QueueFilter;
+use jxjy_store::{Home, ProfileName, Store};
+use jxjy_sync::engine::{login, SyncOptions};
+use jxjy_sync::{CancelToken, Client, Engine, Progress};
+use std::io::{Read, Write};
+
+/// Options every review command shares.
+#[derive(Args, Clone)]
+pub struct Common {
+    /// Reviewer profile (a folder under JXJY_HOME and its keyring entries).
+    #[arg(long, global = true, env = "JXJY_PROFILE", default_value = "default")]
+    pub profile: String,
+}
+
+fn open(common: &Common) -> Result<Store, Failure> {
+    let backend = std::env::var("JXJY_KEYRING").unwrap_or_default();
+    let backend = Backend::parse(&backend)
+        .ok_or_else(|| Failure::input(anyhow!("JXJY_KEYRING must be os, keyutils or memory, not `{backend}`")))?;
+    keys::install(backend);
+    let home = Home::from_env().map_err(|e| anyhow!(e))?;
+    let profile = ProfileName::new(&common.profile).map_err(Failure::input)?;
+    let key = keys::os_random_key().map_err(|e| anyhow!(e))?;
+    Store::open(&home, &profile, move || key)
+        .with_context(|| format!("cannot open profile `{}`", common.profile))
+        .map_err(Failure::from)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+        .map_err(Failure::from)
+}
+
+fn random_u64() -> u64 {
+    let mut b = [0u8; 8];
+    // Retry jitter only: a failed read of the OS source falls back to the clock.
+    if getrandom::fill(&mut b).is_err() {
+        return chrono::Utc::now().timestamp_micros() as u64;
+    }
+    u64::from_le_bytes(b)
+}
+
+fn print_json<T: serde::Serialize>(v: &T) -> Result<(), Failure> {
+    let text = serde_json::to_string(v).context("cannot encode JSON")?;
+    writeln!(std::io::stdout().lock(), "{text}").context("cannot write to stdout")?;
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct LoginArgs {
+    /// The platform's address, e.g. http://127.0.0.1:8787
+    #[arg(long)]
+    server: String,
+    #[arg(long)]
+    user: String,
+    /// Read the password from standard input (it is never stored).
+    #[arg(long, required = true)]
+    password_stdin: bool,
+    /// The year under review.
+    #[arg(long, default_value_t = 2019)]
+    year: i32,
+}
+
+pub fn login_cmd(common: &Common, args: &LoginArgs) -> Result<(), Failure> {
+    let mut password = String::new();
+    std::io::stdin().read_to_string(&mut password).context("cannot read the password from stdin")?;
+    let password = password.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        return Err(Failure::input(anyhow!("no password on stdin")));
+    }
+    let mut store = open(common)?;
+    let client = Client::new(&args.server).map_err(|e| anyhow!(e))?;
+    let rt = runtime()?;
+    let t = rt
+        .block_on(login(&mut store, &client, &args.user, &password, args.year))
+        .map_err(|e| anyhow!("login failed: {e}"))?;
+    eprintln!("logged in as {} ({} {}); profile `{}`", t.username, t.unit_id, t.unit_name, common.profile);
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct SyncArgs {
+    #[arg(long)]
+    json: bool,
+    /// Skip evidence downloads.
+    #[arg(long)]
+    no_evidence: bool,
+    /// Give up after this many attempts of one request (0: keep trying).
+    #[arg(long, default_value_t = 12)]
+    max_attempts: u32,
+    /// Declarations per page.
+    #[arg(long, default_value_t = 1000)]
+    page_size: usize,
+}
+
+pub fn sync_cmd(common: &Common, args: &SyncArgs) -> Result<(), Failure> {
+    let mut store = open(common)?;
+    let server = store.meta("server").map_err(|e| anyhow!(e))?.ok_or_else(|| anyhow!("not logged in: run `jxjy login` first"))?;
+    let client = Client::new(&server).map_err(|e| anyhow!(e))?;
+    let json = args.json;
+    let sink = move |p: &Progress| {
+        if !json {
+            eprintln!(
+                "{:?}: {}{} items, {} bytes down, {} bytes up",
+                p.phase,
+                p.items_done,
+                p.items_total.map(|t| format!("/{t}")).unwrap_or_default(),
+                p.bytes_down,
+                p.bytes_up
+            );
+        }
+    };
+    let now = chrono::Utc::now;
+    let mut engine = Engine::new(&mut store, client, &sink, CancelToken::default(), random_u64(), &now);
+    engine.policy.max_attempts = (args.max_attempts > 0).then_some(args.max_attempts);
+    engine.page_size = args.page_size.clamp(10, 2000);
+    let options = SyncOptions { evidence: !args.no_evidence, evidence_first: None };
+    let rt = runtime()?;
+    let report = rt.block_on(engine.sync(&options)).map_err(|e| anyhow!("sync failed: {e}"))?;
+    if args.json {
+        print_json(&report)?;
+    } else {
+        eprintln!(
+            "synced: {} staff and {} declarations received, {} decisions applied, {} conflicts, {} rejected, {} evidence files",
+            report.staff_received, report.declarations_received, report.applied, report.conflicts, report.rejected, report.evidence_downloaded
+        );
+    }
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct StatusArgs {
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn status_cmd(common: &Common, args: &StatusArgs) -> Result<(), Failure> {
+    let store = open(common)?;
+    let s = store.sync_status().map_err(|e| anyhow!(e))?;
+    if args.json {
+        print_json(&s)
+    } else {
+        println!(
+            "pending {} · conflicts {} · rejected {} · last sync {}",
+            s.pending,
+            s.conflicts,
+            s.rejected,
+            s.last_sync.as_deref().unwrap_or("never")
+        );
+        Ok(())
+    }
+}
+
+#[derive(Args)]
+pub struct QueueArgs {
+    /// Only this status (e.g. pending_unit_review).
+    #[arg(long)]
+    status: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn queue_cmd(common: &Common, args: &QueueArgs) -> Result<(), Failure> {
+    let store = open(common)?;
+    let status: Option<Status> = match &args.status {
+        None => None,
+        Some(s) => Some(
+            serde_json::from_value(serde_json::Value::String(s.clone()))
+                .map_err(|_| Failure::input(anyhow!("unknown status `{s}`")))?,
+        ),
+    };
+    let mut out = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = store
+            .queue(&QueueFilter { status, offset, limit: 500, sort: jxjy_store::queries::SortKey::Id, ..QueueFilter::default() })
+            .map_err(|e| anyhow!(e))?;
+        let n = page.rows.len();
+        for row in page.rows {
+            let v = store.declaration(&row.id).map_err(|e| anyhow!(e))?;
+            out.push(serde_json::json!({
+                "declaration": v.declaration,
+                "evaluation": v.evaluation,
+                "review_state": v.review_state,
+                "staff_name": row.staff_name,
+            }));
+        }
+        if n < 500 {
+            break;
+        }
+        offset += 500;
+    }
+    if args.json {
+        print_json(&out)
+    } else {
+        for v in &out {
+            println!(
+                "{}  {}  {}  {}",
+                v["declaration"]["id"].as_str().unwrap_or(""),
+                v["staff_name"].as_str().unwrap_or(""),
+                v["declaration"]["status"].as_str().unwrap_or(""),
+                v["evaluation"]["explanation"].as_str().unwrap_or("")
+            );
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum OutcomeArg {
+    Approve,
+    Return,
+    Reject,
+}
+
+#[derive(Args)]
+pub struct DecideArgs {
+    /// Declaration id.
+    id: String,
+    outcome: OutcomeArg,
+    /// Credited hours (approve; default: the computed credit).
+    #[arg(long)]
+    hours: Option<f64>,
+    #[arg(long)]
+    reason: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn decide_cmd(common: &Common, args: &DecideArgs) -> Result<(), Failure> {
+    let mut store = open(common)?;
+    let view = store.declaration(&args.id).map_err(|e| anyhow!(e))?;
+    let eval = view.evaluation.ok_or_else(|| anyhow!("declaration {} has not been evaluated yet: run `jxjy sync`", args.id))?;
+    let reviewer = store.meta("username").map_err(|e| anyhow!(e))?.ok_or_else(|| anyhow!("not logged in: run `jxjy login` first"))?;
+    let outcome = match args.outcome {
+        OutcomeArg::Approve => Outcome::Approve,
+        OutcomeArg::Return => Outcome::Return,
+        OutcomeArg::Reject => Outcome::Reject,
+    };
+    let hours = match (outcome, args.hours) {
+        (Outcome::Approve, Some(h)) => Some(Hours::from_f64(h).ok_or_else(|| Failure::input(anyhow!("--hours must be a non-negative number")))?),
+        (Outcome::Approve, None) => Some(eval.credited_hours),
+        (_, Some(_)) => return Err(Failure::input(anyhow!("--hours is for approve only"))),
+        (_, None) => None,
+    };
+    let now = chrono::Utc::now();
+    let mut random = [0u8; 10];
+    getrandom::fill(&mut random).map_err(|e| anyhow!("no randomness for the decision key: {e}"))?;
+    let decision = Decision {
+        declaration_id: args.id.clone(),
+        declaration_version: view.declaration.version,
+        outcome,
+        credited_hours: hours,
+        category: (outcome == Outcome::Approve).then_some(eval.category),
+        reason: args.reason.clone(),
+        reviewer,
+        decided_at: now,
+        idempotency_key: jxjy_core::ids::uuid_v7(now.timestamp_millis().max(0) as u64, random),
+    };
+    let record = store.decide(&decision, now).map_err(|e| anyhow!("cannot record the decision: {e}"))?;
+    if args.json {
+        print_json(&record)
+    } else {
+        eprintln!("recorded {:?} of {} (key {}); it will be sent at the next sync", outcome, args.id, record.key);
+        Ok(())
+    }
+}

@@ -1,0 +1,539 @@
+//! The sync engine: log in, pull (rules, roster, declarations) by cursor, push the outbox,
+//! pull again to see the platform's answers, evaluate, and fetch evidence — each step retried
+//! over bad links and safe to interrupt at any moment.
+
+use crate::client::{Answer, Client};
+use crate::error::SyncError;
+use crate::progress::{CancelToken, Phase, Progress, ProgressSink};
+use crate::retry::RetryPolicy;
+use crate::wire::{PushItem, PushResult, TokenResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use jxjy_core::synth::Rng;
+use jxjy_core::{Declaration, RuleSet, Staff};
+use jxjy_store::import::PullPage;
+use jxjy_store::keys::{self, Tokens};
+use jxjy_store::sync_state::PushOutcome;
+use jxjy_store::{ProfileName, Sensitive, Store};
+use reqwest::StatusCode;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::time::Duration;
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SyncReport {
+    pub staff_received: u64,
+    pub declarations_received: u64,
+    pub tombstones: u64,
+    /// Scopes pulled again from the start because the checksum did not match.
+    pub repulled: Vec<String>,
+    /// Scopes whose checksum still differed after a full pull.
+    pub checksum_mismatch: Vec<String>,
+    pub applied: u64,
+    pub conflicts: u64,
+    pub rejected: u64,
+    pub evidence_downloaded: u64,
+    pub evidence_failed: u64,
+    pub requests: u64,
+    pub retries: u64,
+    pub bytes_down: u64,
+    pub bytes_up: u64,
+    pub clock_offset_secs: Option<i64>,
+}
+
+/// What a sync includes.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    pub evidence: bool,
+    /// The declaration on screen: its evidence is fetched first.
+    pub evidence_first: Option<String>,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions { evidence: true, evidence_first: None }
+    }
+}
+
+pub struct Engine<'a> {
+    store: &'a mut Store,
+    client: Client,
+    profile: ProfileName,
+    sink: &'a dyn ProgressSink,
+    cancel: CancelToken,
+    rng: Rng,
+    now: &'a (dyn Fn() -> DateTime<Utc> + Sync),
+    pub policy: RetryPolicy,
+    pub page_size: usize,
+    pub batch_size: usize,
+    progress: Progress,
+    report: SyncReport,
+    access: Option<String>,
+}
+
+/// Logs in and keeps the tokens in the OS keyring; the password is not stored anywhere.
+pub async fn login(
+    store: &mut Store,
+    client: &Client,
+    username: &str,
+    password: &str,
+    year: i32,
+) -> Result<TokenResponse, SyncError> {
+    let answer = client.login(username, password).await?;
+    let t = answer.body;
+    keys::save_tokens(
+        store.profile(),
+        &Tokens { access: Sensitive::new(t.access_token.clone()), refresh: Sensitive::new(t.refresh_token.clone()) },
+    )?;
+    store.set_meta("server", client.base())?;
+    store.set_meta("username", &t.username)?;
+    store.set_meta("unit_id", &t.unit_id)?;
+    store.set_meta("unit_name", &t.unit_name)?;
+    store.set_meta("review_year", &year.to_string())?;
+    Ok(t)
+}
+
+impl<'a> Engine<'a> {
+    pub fn new(
+        store: &'a mut Store,
+        client: Client,
+        sink: &'a dyn ProgressSink,
+        cancel: CancelToken,
+        seed: u64,
+        now: &'a (dyn Fn() -> DateTime<Utc> + Sync),
+    ) -> Engine<'a> {
+        let profile = store.profile().clone();
+        Engine {
+            store,
+            client,
+            profile,
+            sink,
+            cancel,
+            rng: Rng::new(seed),
+            now,
+            policy: RetryPolicy::default(),
+            page_size: 1000,
+            batch_size: 200,
+            progress: Progress { phase: Phase::Login, items_done: 0, items_total: None, bytes_down: 0, bytes_up: 0 },
+            report: SyncReport::default(),
+            access: None,
+        }
+    }
+
+    fn phase(&mut self, phase: Phase, total: Option<u64>) {
+        self.progress.phase = phase;
+        self.progress.items_done = 0;
+        self.progress.items_total = total;
+        self.sink.report(&self.progress);
+    }
+
+    fn advance(&mut self, items: u64, down: u64, up: u64) {
+        self.progress.items_done += items;
+        self.progress.bytes_down += down;
+        self.progress.bytes_up += up;
+        self.report.bytes_down += down;
+        self.report.bytes_up += up;
+        self.sink.report(&self.progress);
+    }
+
+    fn token(&mut self) -> Result<String, SyncError> {
+        if let Some(t) = &self.access {
+            return Ok(t.clone());
+        }
+        let tokens = keys::load_tokens(&self.profile)?.ok_or(SyncError::NotLoggedIn)?;
+        let t = tokens.access.expose().clone();
+        self.access = Some(t.clone());
+        Ok(t)
+    }
+
+    /// Rule 3, 401: a new access token with the refresh token from the keyring.
+    async fn refresh(&mut self) -> Result<(), SyncError> {
+        let tokens = keys::load_tokens(&self.profile)?.ok_or(SyncError::NotLoggedIn)?;
+        let answer = self.client.refresh(tokens.refresh.expose()).await?;
+        keys::save_tokens(
+            &self.profile,
+            &Tokens {
+                access: Sensitive::new(answer.body.access_token.clone()),
+                refresh: Sensitive::new(answer.body.refresh_token.clone()),
+            },
+        )?;
+        self.access = Some(answer.body.access_token);
+        Ok(())
+    }
+
+    async fn sleep(&self, d: Duration) -> Result<(), SyncError> {
+        let step = Duration::from_millis(100);
+        let mut left = d;
+        while !left.is_zero() {
+            if self.cancel.is_cancelled() {
+                return Err(SyncError::Cancelled);
+            }
+            let s = left.min(step);
+            tokio::time::sleep(s).await;
+            left = left.saturating_sub(s);
+        }
+        Ok(())
+    }
+
+    /// One API call with retries (rule 3) and one re-authentication on 401.
+    async fn call<T, F, Fut>(&mut self, mut f: F) -> Result<T, SyncError>
+    where
+        F: FnMut(Client, String) -> Fut,
+        Fut: Future<Output = Result<Answer<T>, SyncError>>,
+    {
+        let mut attempt = 0;
+        let mut refreshed = false;
+        loop {
+            if self.cancel.is_cancelled() {
+                return Err(SyncError::Cancelled);
+            }
+            let token = self.token()?;
+            self.report.requests += 1;
+            match f(self.client.clone(), token).await {
+                Ok(answer) => {
+                    if let Some(t) = answer.server_time {
+                        let offset = (t - (self.now)()).num_seconds();
+                        self.report.clock_offset_secs = Some(offset);
+                    }
+                    self.advance(0, answer.bytes, 0);
+                    return Ok(answer.body);
+                }
+                Err(SyncError::Unauthorized(_)) if !refreshed => {
+                    refreshed = true;
+                    self.refresh().await?;
+                }
+                Err(e) if e.is_retryable() => {
+                    attempt += 1;
+                    self.report.retries += 1;
+                    if self.policy.gives_up(attempt) {
+                        return Err(SyncError::GaveUp { attempts: attempt, last: e.to_string() });
+                    }
+                    let d = self.policy.delay(attempt, &e, &mut self.rng);
+                    self.sleep(d).await?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// A whole sync. Its outcome is recorded for the status summary.
+    pub async fn sync(&mut self, options: &SyncOptions) -> Result<SyncReport, SyncError> {
+        let started = (self.now)().to_rfc3339();
+        self.store.set_meta("last_attempt", &started)?;
+        let result = self.run(options).await;
+        match &result {
+            Ok(report) => {
+                self.store.set_meta("last_sync", &(self.now)().to_rfc3339())?;
+                self.store.set_meta("last_error", "")?;
+                if let Some(o) = report.clock_offset_secs {
+                    self.store.set_meta("clock_offset_secs", &o.to_string())?;
+                }
+            }
+            Err(e) => self.store.set_meta("last_error", &e.to_string())?,
+        }
+        self.phase(Phase::Done, None);
+        result
+    }
+
+    async fn run(&mut self, options: &SyncOptions) -> Result<SyncReport, SyncError> {
+        let unit = self.store.meta("unit_id")?.ok_or(SyncError::NotLoggedIn)?;
+        let year: i32 = self.store.meta("review_year")?.and_then(|y| y.parse().ok()).unwrap_or(2019);
+        self.phase(Phase::PullStaff, None);
+        self.pull_scope(&unit, "staff").await?;
+        self.phase(Phase::PullDeclarations, None);
+        self.pull_scope(&unit, "declarations").await?;
+        let pushed = self.push().await?;
+        if pushed > 0 {
+            // The platform's answers changed versions and statuses: see them now.
+            self.pull_scope(&unit, "declarations").await?;
+        }
+        self.phase(Phase::Evaluate, None);
+        let rules = self.rules(year).await?;
+        let today: NaiveDate = (self.now)().date_naive();
+        self.store.reevaluate(&rules, year, today)?;
+        if options.evidence {
+            self.evidence(options.evidence_first.as_deref()).await?;
+        }
+        Ok(self.report.clone())
+    }
+
+    /// The platform's rule set for the year; the built-in one when the platform has none.
+    async fn rules(&mut self, year: i32) -> Result<RuleSet, SyncError> {
+        let doc = self.call(|c, t| async move { c.rules(&t, year).await }).await;
+        match doc {
+            Ok(v) => RuleSet::from_json(&v.to_string()).map_err(|e| SyncError::BadData(e.to_string())),
+            Err(SyncError::Refused { status: 404, .. }) => {
+                RuleSet::for_year(year).map_err(|e| SyncError::BadData(e.to_string()))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Pulls one scope page by page, each page committed with its cursor (rule 1). On a count or
+    /// checksum mismatch the scope is pulled once more from the start; items the platform no
+    /// longer has are then marked withdrawn — nothing is wiped.
+    async fn pull_scope(&mut self, unit: &str, scope: &'static str) -> Result<(), SyncError> {
+        let mut full = false;
+        loop {
+            let mut since = if full { None } else { self.store.cursor(scope)? };
+            let mut seen: HashSet<String> = HashSet::new();
+            let last = loop {
+                let limit = self.page_size;
+                let unit = unit.to_owned();
+                let cursor = since.clone();
+                let page = self
+                    .call(move |c, t| {
+                        let unit = unit.clone();
+                        let cursor = cursor.clone();
+                        async move { c.pull(&t, &unit, scope, cursor.as_deref(), limit).await }
+                    })
+                    .await?;
+                let mut p = PullPage {
+                    scope: scope.to_owned(),
+                    tombstones: page.tombstones.clone(),
+                    cursor: page.next_cursor.clone(),
+                    server_count: page.count,
+                    server_checksum: page.checksum.clone(),
+                    ..PullPage::default()
+                };
+                let n = page.items.len() as u64;
+                if scope == "staff" {
+                    p.staff = page
+                        .items
+                        .iter()
+                        .map(|v| serde_json::from_value::<Staff>(v.clone()))
+                        .collect::<Result<_, _>>()
+                        .map_err(|e| SyncError::BadData(format!("a staff record: {e}")))?;
+                    seen.extend(p.staff.iter().map(|s| s.id.clone()));
+                    self.report.staff_received += n;
+                } else {
+                    p.declarations = page
+                        .items
+                        .iter()
+                        .map(|v| serde_json::from_value::<Declaration>(v.clone()))
+                        .collect::<Result<_, _>>()
+                        .map_err(|e| SyncError::BadData(format!("a declaration: {e}")))?;
+                    seen.extend(p.declarations.iter().map(|d| d.id.clone()));
+                    self.report.declarations_received += n;
+                }
+                self.report.tombstones += page.tombstones.len() as u64;
+                self.store.apply_page(&p, (self.now)())?;
+                self.advance(n, 0, 0);
+                since = Some(page.next_cursor.clone());
+                if !page.has_more {
+                    break page;
+                }
+            };
+            if full {
+                self.store.mark_unseen_withdrawn(scope, &seen)?;
+            }
+            let (Some(count), Some(sum)) = (last.count, last.checksum) else {
+                return Ok(());
+            };
+            let (local_count, local_sum) = self.store.scope_checksum(scope)?;
+            if local_count == count && local_sum == sum {
+                return Ok(());
+            }
+            if full {
+                self.report.checksum_mismatch.push(scope.to_owned());
+                return Ok(());
+            }
+            self.report.repulled.push(scope.to_owned());
+            self.store.reset_cursor(scope)?;
+            full = true;
+        }
+    }
+
+    /// Sends the outbox in order, in batches; an entry leaves the outbox only when the platform
+    /// echoed its key (rule 8). Returns how many results came back.
+    async fn push(&mut self) -> Result<u64, SyncError> {
+        let total = self.store.sync_status()?.pending;
+        self.phase(Phase::Push, Some(total.max(0) as u64));
+        let mut answered = 0;
+        loop {
+            let batch = self.store.take_outbox_batch(self.batch_size)?;
+            if batch.is_empty() {
+                return Ok(answered);
+            }
+            let items: Vec<PushItem> = batch
+                .iter()
+                .map(|d| PushItem {
+                    idempotency_key: d.key.clone(),
+                    declaration_id: d.declaration_id.clone(),
+                    declaration_version: d.declaration_version,
+                    outcome: d.outcome,
+                    credited_hours: d.credited_hours.map(|h| h.as_f64()),
+                    category: d.category,
+                    reason: d.reason.clone(),
+                    decided_at: d.decided_at.clone(),
+                })
+                .collect();
+            let sent = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+            let counter = sent.clone();
+            let result = self
+                .call(move |c, t| {
+                    let items = items.clone();
+                    let counter = counter.clone();
+                    async move {
+                        let (answer, bytes) = c.push(&t, &items).await?;
+                        counter.fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
+                        Ok(answer)
+                    }
+                })
+                .await;
+            self.advance(0, 0, sent.load(std::sync::atomic::Ordering::Relaxed));
+            let response = match result {
+                Ok(r) => r,
+                Err(e) => {
+                    self.store.note_push_error(&e.to_string())?;
+                    return Err(e);
+                }
+            };
+            let by_key: HashMap<String, PushResult> = response
+                .results
+                .into_iter()
+                .filter_map(|r| r.idempotency_key.clone().map(|k| (k, r)))
+                .collect();
+            let mut echoed = 0;
+            for d in &batch {
+                let Some(r) = by_key.get(&d.key) else { continue };
+                let outcome = match r.result.as_str() {
+                    "applied" | "duplicate" => {
+                        self.report.applied += 1;
+                        PushOutcome::Applied { version: r.applied_version }
+                    }
+                    "conflict" => {
+                        self.report.conflicts += 1;
+                        PushOutcome::Conflict {
+                            current: r.declaration.clone(),
+                            detail: r.problem.as_ref().and_then(|p| p.detail.clone()).unwrap_or_default(),
+                        }
+                    }
+                    "rejected" => {
+                        self.report.rejected += 1;
+                        PushOutcome::Rejected {
+                            detail: r
+                                .problem
+                                .as_ref()
+                                .and_then(|p| p.detail.clone())
+                                .unwrap_or_else(|| "rejected".into()),
+                        }
+                    }
+                    _ => continue,
+                };
+                self.store.record_push_result(&d.key, &outcome, (self.now)())?;
+                echoed += 1;
+            }
+            answered += echoed;
+            self.advance(echoed, 0, 0);
+            if echoed < batch.len() as u64 {
+                // Some keys were not echoed: the answer does not count for them (rule 8).
+                let e = SyncError::Transient(format!("{} of {} decisions were not acknowledged", batch.len() as u64 - echoed, batch.len()));
+                self.store.note_push_error(&e.to_string())?;
+                return Err(e);
+            }
+        }
+    }
+
+    /// Downloads missing evidence (the declaration on screen first), resuming from the bytes
+    /// already stored, verified by hash (rule 5). A file that keeps failing is counted and left
+    /// for the next sync; decisions never wait for it.
+    pub async fn evidence(&mut self, first: Option<&str>) -> Result<(), SyncError> {
+        let todo = self.store.evidence_to_fetch(first)?;
+        self.phase(Phase::Evidence, Some(todo.len() as u64));
+        for (sha, size) in todo {
+            if self.cancel.is_cancelled() {
+                return Err(SyncError::Cancelled);
+            }
+            match self.fetch_file(&sha, size).await {
+                Ok(()) => self.report.evidence_downloaded += 1,
+                Err(e @ (SyncError::Cancelled | SyncError::NotLoggedIn | SyncError::Store(_))) => return Err(e),
+                Err(_) => self.report.evidence_failed += 1,
+            }
+            self.advance(1, 0, 0);
+        }
+        Ok(())
+    }
+
+    /// One file, resumed with `Range` + `If-Range` until complete and verified.
+    pub async fn fetch_file(&mut self, sha: &str, size: u64) -> Result<(), SyncError> {
+        let mut attempt = 0;
+        let mut refreshed = false;
+        loop {
+            if self.cancel.is_cancelled() {
+                return Err(SyncError::Cancelled);
+            }
+            let err = match self.fetch_once(sha, size).await {
+                Ok(()) => return Ok(()),
+                Err(e) => e,
+            };
+            match err {
+                SyncError::Unauthorized(_) if !refreshed => {
+                    refreshed = true;
+                    self.refresh().await?;
+                }
+                e if e.is_retryable() => {
+                    attempt += 1;
+                    self.report.retries += 1;
+                    if self.policy.gives_up(attempt) {
+                        return Err(SyncError::GaveUp { attempts: attempt, last: e.to_string() });
+                    }
+                    let d = self.policy.delay(attempt, &e, &mut self.rng);
+                    self.sleep(d).await?;
+                }
+                e => return Err(e),
+            }
+        }
+    }
+
+    async fn fetch_once(&mut self, sha: &str, size: u64) -> Result<(), SyncError> {
+        let (mut stored, _) = self.store.evidence_progress(sha)?.unwrap_or((0, size));
+        if stored >= size {
+            return self.store.finish_evidence(sha).map_err(|e| SyncError::Transient(e.to_string()));
+        }
+        let token = self.token()?;
+        self.report.requests += 1;
+        let mut resp = self.client.evidence(&token, sha, stored).await?;
+        match resp.status() {
+            StatusCode::PARTIAL_CONTENT => {
+                let starts_at = resp
+                    .headers()
+                    .get(reqwest::header::CONTENT_RANGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.strip_prefix("bytes "))
+                    .and_then(|v| v.split('-').next())
+                    .and_then(|v| v.parse::<u64>().ok());
+                if starts_at != Some(stored) {
+                    self.store.reset_evidence(sha)?;
+                    return Err(SyncError::Transient("the range answer does not continue the file".into()));
+                }
+            }
+            StatusCode::OK => {
+                if stored > 0 {
+                    self.store.reset_evidence(sha)?;
+                    stored = 0;
+                }
+            }
+            _ => {
+                // 416: what is stored does not fit the file; start over.
+                self.store.reset_evidence(sha)?;
+                return Err(SyncError::Transient("range not satisfiable; starting over".into()));
+            }
+        }
+        loop {
+            let chunk = resp.chunk().await.map_err(|e| SyncError::Transient(format!("download cut: {e}")))?;
+            let Some(chunk) = chunk else { break };
+            if stored + chunk.len() as u64 > size {
+                self.store.reset_evidence(sha)?;
+                return Err(SyncError::Transient("more bytes than the file has".into()));
+            }
+            stored = self.store.append_evidence(sha, stored, &chunk)?;
+            self.advance(0, chunk.len() as u64, 0);
+        }
+        if stored < size {
+            return Err(SyncError::Transient("the download ended early".into()));
+        }
+        self.store.finish_evidence(sha).map_err(|e| SyncError::Transient(e.to_string()))
+    }
+}
