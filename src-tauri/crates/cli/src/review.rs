@@ -23,8 +23,11 @@ pub struct Common {
 
 fn open(common: &Common) -> Result<Store, Failure> {
     let backend = std::env::var("JXJY_KEYRING").unwrap_or_default();
-    let backend = Backend::parse(&backend)
-        .ok_or_else(|| Failure::input(anyhow!("JXJY_KEYRING must be os, keyutils or memory, not `{backend}`")))?;
+    let backend = Backend::parse(&backend).ok_or_else(|| {
+        Failure::input(anyhow!(
+            "JXJY_KEYRING must be os, keyutils or memory, not `{backend}`"
+        ))
+    })?;
     keys::install(backend);
     let home = Home::from_env().map_err(|e| anyhow!(e))?;
     let profile = ProfileName::new(&common.profile).map_err(Failure::input)?;
@@ -74,7 +77,9 @@ pub struct LoginArgs {
 
 pub fn login_cmd(common: &Common, args: &LoginArgs) -> Result<(), Failure> {
     let mut password = String::new();
-    std::io::stdin().read_to_string(&mut password).context("cannot read the password from stdin")?;
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .context("cannot read the password from stdin")?;
     let password = password.trim_end_matches(['\n', '\r']).to_owned();
     if password.is_empty() {
         return Err(Failure::input(anyhow!("no password on stdin")));
@@ -85,7 +90,10 @@ pub fn login_cmd(common: &Common, args: &LoginArgs) -> Result<(), Failure> {
     let t = rt
         .block_on(login(&mut store, &client, &args.user, &password, args.year))
         .map_err(|e| anyhow!("login failed: {e}"))?;
-    eprintln!("logged in as {} ({} {}); profile `{}`", t.username, t.unit_id, t.unit_name, common.profile);
+    eprintln!(
+        "logged in as {} ({} {}); profile `{}`",
+        t.username, t.unit_id, t.unit_name, common.profile
+    );
     Ok(())
 }
 
@@ -106,7 +114,10 @@ pub struct SyncArgs {
 
 pub fn sync_cmd(common: &Common, args: &SyncArgs) -> Result<(), Failure> {
     let mut store = open(common)?;
-    let server = store.meta("server").map_err(|e| anyhow!(e))?.ok_or_else(|| anyhow!("not logged in: run `jxjy login` first"))?;
+    let server = store
+        .meta("server")
+        .map_err(|e| anyhow!(e))?
+        .ok_or_else(|| anyhow!("not logged in: run `jxjy login` first"))?;
     let client = Client::new(&server).map_err(|e| anyhow!(e))?;
     let json = args.json;
     let sink = move |p: &Progress| {
@@ -122,12 +133,24 @@ pub fn sync_cmd(common: &Common, args: &SyncArgs) -> Result<(), Failure> {
         }
     };
     let now = chrono::Utc::now;
-    let mut engine = Engine::new(&mut store, client, &sink, CancelToken::default(), random_u64(), &now);
+    let mut engine = Engine::new(
+        &mut store,
+        client,
+        &sink,
+        CancelToken::default(),
+        random_u64(),
+        &now,
+    );
     engine.policy.max_attempts = (args.max_attempts > 0).then_some(args.max_attempts);
     engine.page_size = args.page_size.clamp(10, 2000);
-    let options = SyncOptions { evidence: !args.no_evidence, evidence_first: None };
+    let options = SyncOptions {
+        evidence: !args.no_evidence,
+        evidence_first: None,
+    };
     let rt = runtime()?;
-    let report = rt.block_on(engine.sync(&options)).map_err(|e| anyhow!("sync failed: {e}"))?;
+    let report = rt
+        .block_on(engine.sync(&options))
+        .map_err(|e| anyhow!("sync failed: {e}"))?;
     if args.json {
         print_json(&report)?;
     } else {
@@ -184,7 +207,13 @@ pub fn queue_cmd(common: &Common, args: &QueueArgs) -> Result<(), Failure> {
     let mut offset = 0;
     loop {
         let page = store
-            .queue(&QueueFilter { status, offset, limit: 500, sort: jxjy_store::queries::SortKey::Id, ..QueueFilter::default() })
+            .queue(&QueueFilter {
+                status,
+                offset,
+                limit: 500,
+                sort: jxjy_store::queries::SortKey::Id,
+                ..QueueFilter::default()
+            })
             .map_err(|e| anyhow!(e))?;
         let n = page.rows.len();
         for row in page.rows {
@@ -241,15 +270,26 @@ pub struct DecideArgs {
 pub fn decide_cmd(common: &Common, args: &DecideArgs) -> Result<(), Failure> {
     let mut store = open(common)?;
     let view = store.declaration(&args.id).map_err(|e| anyhow!(e))?;
-    let eval = view.evaluation.ok_or_else(|| anyhow!("declaration {} has not been evaluated yet: run `jxjy sync`", args.id))?;
-    let reviewer = store.meta("username").map_err(|e| anyhow!(e))?.ok_or_else(|| anyhow!("not logged in: run `jxjy login` first"))?;
+    let eval = view.evaluation.ok_or_else(|| {
+        anyhow!(
+            "declaration {} has not been evaluated yet: run `jxjy sync`",
+            args.id
+        )
+    })?;
+    let reviewer = store
+        .meta("username")
+        .map_err(|e| anyhow!(e))?
+        .ok_or_else(|| anyhow!("not logged in: run `jxjy login` first"))?;
     let outcome = match args.outcome {
         OutcomeArg::Approve => Outcome::Approve,
         OutcomeArg::Return => Outcome::Return,
         OutcomeArg::Reject => Outcome::Reject,
     };
     let hours = match (outcome, args.hours) {
-        (Outcome::Approve, Some(h)) => Some(Hours::from_f64(h).ok_or_else(|| Failure::input(anyhow!("--hours must be a non-negative number")))?),
+        (Outcome::Approve, Some(h)) => Some(
+            Hours::from_f64(h)
+                .ok_or_else(|| Failure::input(anyhow!("--hours must be a non-negative number")))?,
+        ),
         (Outcome::Approve, None) => Some(eval.credited_hours),
         (_, Some(_)) => return Err(Failure::input(anyhow!("--hours is for approve only"))),
         (_, None) => None,
@@ -268,11 +308,16 @@ pub fn decide_cmd(common: &Common, args: &DecideArgs) -> Result<(), Failure> {
         decided_at: now,
         idempotency_key: jxjy_core::ids::uuid_v7(now.timestamp_millis().max(0) as u64, random),
     };
-    let record = store.decide(&decision, now).map_err(|e| anyhow!("cannot record the decision: {e}"))?;
+    let record = store
+        .decide(&decision, now)
+        .map_err(|e| anyhow!("cannot record the decision: {e}"))?;
     if args.json {
         print_json(&record)
     } else {
-        eprintln!("recorded {:?} of {} (key {}); it will be sent at the next sync", outcome, args.id, record.key);
+        eprintln!(
+            "recorded {:?} of {} (key {}); it will be sent at the next sync",
+            outcome, args.id, record.key
+        );
         Ok(())
     }
 }

@@ -10,7 +10,14 @@ pub fn uuid_v7(unix_ms: u64, random: [u8; 10]) -> String {
     b[8] = 0x80 | (random[2] & 0x3f);
     b[9..].copy_from_slice(&random[3..]);
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
 }
 
 #[cfg(test)]

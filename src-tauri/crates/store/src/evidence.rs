@@ -106,7 +106,10 @@ impl Store {
     pub fn reset_evidence(&mut self, sha256: &str) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM evidence_chunks WHERE sha256 = ?1", [sha256])?;
-        tx.execute("UPDATE evidence SET state = 'missing', bytes_stored = 0 WHERE sha256 = ?1", [sha256])?;
+        tx.execute(
+            "UPDATE evidence SET state = 'missing', bytes_stored = 0 WHERE sha256 = ?1",
+            [sha256],
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -120,7 +123,12 @@ impl Store {
              WHERE e.state != 'present' GROUP BY e.sha256 ORDER BY urgent DESC, e.sha256",
         )?;
         let rows = stmt
-            .query_map([first.unwrap_or("")], |r| Ok((r.get::<_, String>(0)?, u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0))))?
+            .query_map([first.unwrap_or("")], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                ))
+            })?
             .collect::<Result<_, _>>()?;
         Ok(rows)
     }

@@ -128,8 +128,12 @@ pub struct Tokens {
 
 /// Stores the platform tokens (never the password).
 pub fn save_tokens(profile: &ProfileName, tokens: &Tokens) -> Result<(), StoreError> {
-    entry(profile, "access-token")?.set_password(tokens.access.expose()).map_err(keyring_err)?;
-    entry(profile, "refresh-token")?.set_password(tokens.refresh.expose()).map_err(keyring_err)?;
+    entry(profile, "access-token")?
+        .set_password(tokens.access.expose())
+        .map_err(keyring_err)?;
+    entry(profile, "refresh-token")?
+        .set_password(tokens.refresh.expose())
+        .map_err(keyring_err)?;
     Ok(())
 }
 
@@ -143,7 +147,10 @@ pub fn load_tokens(profile: &ProfileName) -> Result<Option<Tokens>, StoreError> 
         }
     };
     match (get("access-token")?, get("refresh-token")?) {
-        (Some(a), Some(r)) => Ok(Some(Tokens { access: Sensitive::new(a), refresh: Sensitive::new(r) })),
+        (Some(a), Some(r)) => Ok(Some(Tokens {
+            access: Sensitive::new(a),
+            refresh: Sensitive::new(r),
+        })),
         _ => Ok(None),
     }
 }

@@ -19,7 +19,10 @@ pub enum PushOutcome {
     /// Applied now or before (a duplicate); `version` is the declaration's new version.
     Applied { version: Option<u64> },
     /// The declaration changed on the platform; `current` is its state there (None: withdrawn).
-    Conflict { current: Option<Declaration>, detail: String },
+    Conflict {
+        current: Option<Declaration>,
+        detail: String,
+    },
     /// Refused, with the platform's reason; the item leaves the queue.
     Rejected { detail: String },
 }
@@ -69,7 +72,8 @@ impl Store {
 
     /// Forgets a scope's cursor so that the next pull starts over (a checksum mismatch).
     pub fn reset_cursor(&mut self, scope: &str) -> Result<(), StoreError> {
-        self.conn.execute("DELETE FROM sync_cursors WHERE scope = ?1", [scope])?;
+        self.conn
+            .execute("DELETE FROM sync_cursors WHERE scope = ?1", [scope])?;
         Ok(())
     }
 
@@ -96,8 +100,16 @@ impl Store {
 
     /// Marks live items of a scope that a full re-pull did not bring as withdrawn (kept, never
     /// deleted: a decision may refer to them).
-    pub fn mark_unseen_withdrawn(&mut self, scope: &str, seen: &std::collections::HashSet<String>) -> Result<usize, StoreError> {
-        let table = if scope == "staff" { "staff" } else { "declarations" };
+    pub fn mark_unseen_withdrawn(
+        &mut self,
+        scope: &str,
+        seen: &std::collections::HashSet<String>,
+    ) -> Result<usize, StoreError> {
+        let table = if scope == "staff" {
+            "staff"
+        } else {
+            "declarations"
+        };
         let ids: Vec<String> = self
             .conn
             .prepare(&format!("SELECT id FROM {table} WHERE deleted = 0"))?
@@ -106,7 +118,10 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut n = 0;
         for id in ids.iter().filter(|id| !seen.contains(*id)) {
-            tx.execute(&format!("UPDATE {table} SET deleted = 1 WHERE id = ?1"), [id])?;
+            tx.execute(
+                &format!("UPDATE {table} SET deleted = 1 WHERE id = ?1"),
+                [id],
+            )?;
             n += 1;
         }
         tx.commit()?;
@@ -136,18 +151,33 @@ impl Store {
     /// Notes a failed send of the in-flight batch; the items stay queued (and in flight: the
     /// platform may have applied them, so they are resent with the same keys).
     pub fn note_push_error(&mut self, error: &str) -> Result<(), StoreError> {
-        self.conn.execute("UPDATE outbox SET last_error = ?1 WHERE in_flight = 1", [error])?;
+        self.conn.execute(
+            "UPDATE outbox SET last_error = ?1 WHERE in_flight = 1",
+            [error],
+        )?;
         Ok(())
     }
 
     /// Records the platform's answer for one decision, in one transaction with its audit entry.
-    pub fn record_push_result(&mut self, key: &str, outcome: &PushOutcome, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub fn record_push_result(
+        &mut self,
+        key: &str,
+        outcome: &PushOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         let decision: Option<DecisionRecord> = tx
-            .query_row(&format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE key = ?1"), [key], decision_from_row)
+            .query_row(
+                &format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE key = ?1"),
+                [key],
+                decision_from_row,
+            )
             .optional()?;
         let Some(decision) = decision else {
-            return Err(StoreError::NotFound { what: "decision", id: key.to_owned() });
+            return Err(StoreError::NotFound {
+                what: "decision",
+                id: key.to_owned(),
+            });
         };
         let at = now.to_rfc3339();
         let (state, note, review_state) = match outcome {
@@ -165,8 +195,10 @@ impl Store {
             params![decision.declaration_id, review_state],
         )?;
         if let PushOutcome::Conflict { current, .. } = outcome {
-            let local = serde_json::to_string(&decision).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let server = serde_json::to_string(current).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let local =
+                serde_json::to_string(&decision).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let server =
+                serde_json::to_string(current).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             tx.execute(
                 "INSERT INTO conflicts (declaration_id, decision_key, local, server, detected_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![decision.declaration_id, key, local, server, at],
@@ -196,15 +228,25 @@ impl Store {
         rows.into_iter()
             .map(|(id, declaration_id, local, server, detected_at)| {
                 let decision: DecisionRecord = decision_from_json(&local)?;
-                let server: Option<Declaration> =
-                    serde_json::from_str(&server).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                Ok(ConflictView { id, declaration_id, decision, server, detected_at })
+                let server: Option<Declaration> = serde_json::from_str(&server)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Ok(ConflictView {
+                    id,
+                    declaration_id,
+                    decision,
+                    server,
+                    detected_at,
+                })
             })
             .collect()
     }
 
     /// Closes the open conflicts of a declaration (the reviewer decided again).
-    pub(crate) fn resolve_conflicts_tx(tx: &rusqlite::Transaction<'_>, declaration_id: &str, now: &str) -> Result<(), StoreError> {
+    pub(crate) fn resolve_conflicts_tx(
+        tx: &rusqlite::Transaction<'_>,
+        declaration_id: &str,
+        now: &str,
+    ) -> Result<(), StoreError> {
         tx.execute(
             "UPDATE conflicts SET resolved_at = ?2 WHERE declaration_id = ?1 AND resolved_at IS NULL",
             params![declaration_id, now],
@@ -214,7 +256,9 @@ impl Store {
 
     /// The sync bar's summary.
     pub fn sync_status(&self) -> Result<SyncStatus, StoreError> {
-        let one = |sql: &str| -> Result<i64, StoreError> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
+        let one = |sql: &str| -> Result<i64, StoreError> {
+            Ok(self.conn.query_row(sql, [], |r| r.get(0))?)
+        };
         Ok(SyncStatus {
             pending: one("SELECT count(*) FROM outbox")?,
             in_flight: one("SELECT count(*) FROM outbox WHERE in_flight = 1")?,

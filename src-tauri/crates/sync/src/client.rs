@@ -29,7 +29,9 @@ pub struct Client {
 /// The server's `Date`, for the clock offset.
 pub fn server_time(headers: &HeaderMap) -> Option<DateTime<Utc>> {
     let text = headers.get(DATE)?.to_str().ok()?;
-    DateTime::parse_from_rfc2822(text).ok().map(|d| d.with_timezone(&Utc))
+    DateTime::parse_from_rfc2822(text)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
 }
 
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
@@ -51,10 +53,15 @@ pub async fn failure(resp: Response) -> SyncError {
     let status = resp.status();
     let headers = resp.headers().clone();
     match status {
-        StatusCode::TOO_MANY_REQUESTS => SyncError::RateLimited { retry_after: retry_after(&headers) },
+        StatusCode::TOO_MANY_REQUESTS => SyncError::RateLimited {
+            retry_after: retry_after(&headers),
+        },
         StatusCode::UNAUTHORIZED => SyncError::Unauthorized(problem_detail(resp).await),
         s if s.is_server_error() => SyncError::Transient(format!("server answered {s}")),
-        s => SyncError::Refused { status: s.as_u16(), detail: problem_detail(resp).await },
+        s => SyncError::Refused {
+            status: s.as_u16(),
+            detail: problem_detail(resp).await,
+        },
     }
 }
 
@@ -77,7 +84,10 @@ impl Client {
             .user_agent(concat!("jxjy-review/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| SyncError::Transient(format!("cannot make an HTTP client: {e}")))?;
-        Ok(Client { http, base: base.trim_end_matches('/').to_owned() })
+        Ok(Client {
+            http,
+            base: base.trim_end_matches('/').to_owned(),
+        })
     }
 
     pub fn base(&self) -> &str {
@@ -102,26 +112,49 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
         if !json {
-            return Err(SyncError::Transient("the answer is not JSON (a captive portal?)".into()));
+            return Err(SyncError::Transient(
+                "the answer is not JSON (a captive portal?)".into(),
+            ));
         }
         let bytes = resp.bytes().await.map_err(net)?;
-        let body = serde_json::from_slice(&bytes)
-            .map_err(|e| SyncError::Transient(format!("the answer does not have the expected shape: {e}")))?;
-        Ok(Answer { body, server_time, bytes: bytes.len() as u64 })
+        let body = serde_json::from_slice(&bytes).map_err(|e| {
+            SyncError::Transient(format!("the answer does not have the expected shape: {e}"))
+        })?;
+        Ok(Answer {
+            body,
+            server_time,
+            bytes: bytes.len() as u64,
+        })
     }
 
-    pub async fn login(&self, username: &str, password: &str) -> Result<Answer<TokenResponse>, SyncError> {
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<Answer<TokenResponse>, SyncError> {
         let body = serde_json::json!({"username": username, "password": password});
-        self.json(self.http.post(self.url("/api/v1/auth/login")).json(&body)).await
+        self.json(self.http.post(self.url("/api/v1/auth/login")).json(&body))
+            .await
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> Result<Answer<TokenResponse>, SyncError> {
         let body = serde_json::json!({"refresh_token": refresh_token});
-        self.json(self.http.post(self.url("/api/v1/auth/refresh")).json(&body)).await
+        self.json(self.http.post(self.url("/api/v1/auth/refresh")).json(&body))
+            .await
     }
 
-    pub async fn rules(&self, token: &str, year: i32) -> Result<Answer<serde_json::Value>, SyncError> {
-        self.json(self.http.get(self.url("/api/v1/rules")).query(&[("year", year)]).bearer_auth(token)).await
+    pub async fn rules(
+        &self,
+        token: &str,
+        year: i32,
+    ) -> Result<Answer<serde_json::Value>, SyncError> {
+        self.json(
+            self.http
+                .get(self.url("/api/v1/rules"))
+                .query(&[("year", year)])
+                .bearer_auth(token),
+        )
+        .await
     }
 
     pub async fn pull(
@@ -144,12 +177,15 @@ impl Client {
     }
 
     /// Pushes a batch with a gzip-compressed body.
-    pub async fn push(&self, token: &str, items: &[PushItem]) -> Result<(Answer<PushResponse>, u64), SyncError> {
+    pub async fn push(
+        &self,
+        token: &str,
+        items: &[PushItem],
+    ) -> Result<(Answer<PushResponse>, u64), SyncError> {
         let body = serde_json::to_vec(&serde_json::json!({ "items": items }))
             .map_err(|e| SyncError::BadData(e.to_string()))?;
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         gz.write_all(&body)
-            .and_then(|()| Ok(()))
             .map_err(|e| SyncError::BadData(e.to_string()))?;
         let compressed = gz.finish().map_err(|e| SyncError::BadData(e.to_string()))?;
         let sent = compressed.len() as u64;
@@ -165,8 +201,16 @@ impl Client {
 
     /// Starts an evidence download at `offset` (a resume when > 0, valid only while the file is
     /// still the one named by its hash).
-    pub async fn evidence(&self, token: &str, sha256: &str, offset: u64) -> Result<Response, SyncError> {
-        let mut rb = self.http.get(self.url(&format!("/api/v1/evidence/{sha256}"))).bearer_auth(token);
+    pub async fn evidence(
+        &self,
+        token: &str,
+        sha256: &str,
+        offset: u64,
+    ) -> Result<Response, SyncError> {
+        let mut rb = self
+            .http
+            .get(self.url(&format!("/api/v1/evidence/{sha256}")))
+            .bearer_auth(token);
         if offset > 0 {
             rb = rb
                 .header(reqwest::header::RANGE, format!("bytes={offset}-"))

@@ -52,7 +52,10 @@ pub struct SyncOptions {
 
 impl Default for SyncOptions {
     fn default() -> Self {
-        SyncOptions { evidence: true, evidence_first: None }
+        SyncOptions {
+            evidence: true,
+            evidence_first: None,
+        }
     }
 }
 
@@ -84,7 +87,10 @@ pub async fn login(
     let t = answer.body;
     keys::save_tokens(
         store.profile(),
-        &Tokens { access: Sensitive::new(t.access_token.clone()), refresh: Sensitive::new(t.refresh_token.clone()) },
+        &Tokens {
+            access: Sensitive::new(t.access_token.clone()),
+            refresh: Sensitive::new(t.refresh_token.clone()),
+        },
     )?;
     store.set_meta("server", client.base())?;
     store.set_meta("username", &t.username)?;
@@ -115,7 +121,13 @@ impl<'a> Engine<'a> {
             policy: RetryPolicy::default(),
             page_size: 1000,
             batch_size: 200,
-            progress: Progress { phase: Phase::Login, items_done: 0, items_total: None, bytes_down: 0, bytes_up: 0 },
+            progress: Progress {
+                phase: Phase::Login,
+                items_done: 0,
+                items_total: None,
+                bytes_down: 0,
+                bytes_up: 0,
+            },
             report: SyncReport::default(),
             access: None,
         }
@@ -207,7 +219,10 @@ impl<'a> Engine<'a> {
                     attempt += 1;
                     self.report.retries += 1;
                     if self.policy.gives_up(attempt) {
-                        return Err(SyncError::GaveUp { attempts: attempt, last: e.to_string() });
+                        return Err(SyncError::GaveUp {
+                            attempts: attempt,
+                            last: e.to_string(),
+                        });
                     }
                     let d = self.policy.delay(attempt, &e, &mut self.rng);
                     self.sleep(d).await?;
@@ -224,7 +239,8 @@ impl<'a> Engine<'a> {
         let result = self.run(options).await;
         match &result {
             Ok(report) => {
-                self.store.set_meta("last_sync", &(self.now)().to_rfc3339())?;
+                self.store
+                    .set_meta("last_sync", &(self.now)().to_rfc3339())?;
                 self.store.set_meta("last_error", "")?;
                 if let Some(o) = report.clock_offset_secs {
                     self.store.set_meta("clock_offset_secs", &o.to_string())?;
@@ -238,7 +254,11 @@ impl<'a> Engine<'a> {
 
     async fn run(&mut self, options: &SyncOptions) -> Result<SyncReport, SyncError> {
         let unit = self.store.meta("unit_id")?.ok_or(SyncError::NotLoggedIn)?;
-        let year: i32 = self.store.meta("review_year")?.and_then(|y| y.parse().ok()).unwrap_or(2019);
+        let year: i32 = self
+            .store
+            .meta("review_year")?
+            .and_then(|y| y.parse().ok())
+            .unwrap_or(2019);
         self.phase(Phase::PullStaff, None);
         self.pull_scope(&unit, "staff").await?;
         self.phase(Phase::PullDeclarations, None);
@@ -260,9 +280,13 @@ impl<'a> Engine<'a> {
 
     /// The platform's rule set for the year; the built-in one when the platform has none.
     async fn rules(&mut self, year: i32) -> Result<RuleSet, SyncError> {
-        let doc = self.call(|c, t| async move { c.rules(&t, year).await }).await;
+        let doc = self
+            .call(|c, t| async move { c.rules(&t, year).await })
+            .await;
         match doc {
-            Ok(v) => RuleSet::from_json(&v.to_string()).map_err(|e| SyncError::BadData(e.to_string())),
+            Ok(v) => {
+                RuleSet::from_json(&v.to_string()).map_err(|e| SyncError::BadData(e.to_string()))
+            }
             Err(SyncError::Refused { status: 404, .. }) => {
                 RuleSet::for_year(year).map_err(|e| SyncError::BadData(e.to_string()))
             }
@@ -276,7 +300,11 @@ impl<'a> Engine<'a> {
     async fn pull_scope(&mut self, unit: &str, scope: &'static str) -> Result<(), SyncError> {
         let mut full = false;
         loop {
-            let mut since = if full { None } else { self.store.cursor(scope)? };
+            let mut since = if full {
+                None
+            } else {
+                self.store.cursor(scope)?
+            };
             let mut seen: HashSet<String> = HashSet::new();
             let last = loop {
                 let limit = self.page_size;
@@ -397,17 +425,25 @@ impl<'a> Engine<'a> {
                 .collect();
             let mut echoed = 0;
             for d in &batch {
-                let Some(r) = by_key.get(&d.key) else { continue };
+                let Some(r) = by_key.get(&d.key) else {
+                    continue;
+                };
                 let outcome = match r.result.as_str() {
                     "applied" | "duplicate" => {
                         self.report.applied += 1;
-                        PushOutcome::Applied { version: r.applied_version }
+                        PushOutcome::Applied {
+                            version: r.applied_version,
+                        }
                     }
                     "conflict" => {
                         self.report.conflicts += 1;
                         PushOutcome::Conflict {
                             current: r.declaration.clone(),
-                            detail: r.problem.as_ref().and_then(|p| p.detail.clone()).unwrap_or_default(),
+                            detail: r
+                                .problem
+                                .as_ref()
+                                .and_then(|p| p.detail.clone())
+                                .unwrap_or_default(),
                         }
                     }
                     "rejected" => {
@@ -422,14 +458,19 @@ impl<'a> Engine<'a> {
                     }
                     _ => continue,
                 };
-                self.store.record_push_result(&d.key, &outcome, (self.now)())?;
+                self.store
+                    .record_push_result(&d.key, &outcome, (self.now)())?;
                 echoed += 1;
             }
             answered += echoed;
             self.advance(echoed, 0, 0);
             if echoed < batch.len() as u64 {
                 // Some keys were not echoed: the answer does not count for them (rule 8).
-                let e = SyncError::Transient(format!("{} of {} decisions were not acknowledged", batch.len() as u64 - echoed, batch.len()));
+                let e = SyncError::Transient(format!(
+                    "{} of {} decisions were not acknowledged",
+                    batch.len() as u64 - echoed,
+                    batch.len()
+                ));
                 self.store.note_push_error(&e.to_string())?;
                 return Err(e);
             }
@@ -448,7 +489,9 @@ impl<'a> Engine<'a> {
             }
             match self.fetch_file(&sha, size).await {
                 Ok(()) => self.report.evidence_downloaded += 1,
-                Err(e @ (SyncError::Cancelled | SyncError::NotLoggedIn | SyncError::Store(_))) => return Err(e),
+                Err(e @ (SyncError::Cancelled | SyncError::NotLoggedIn | SyncError::Store(_))) => {
+                    return Err(e)
+                }
                 Err(_) => self.report.evidence_failed += 1,
             }
             self.advance(1, 0, 0);
@@ -477,7 +520,10 @@ impl<'a> Engine<'a> {
                     attempt += 1;
                     self.report.retries += 1;
                     if self.policy.gives_up(attempt) {
-                        return Err(SyncError::GaveUp { attempts: attempt, last: e.to_string() });
+                        return Err(SyncError::GaveUp {
+                            attempts: attempt,
+                            last: e.to_string(),
+                        });
                     }
                     let d = self.policy.delay(attempt, &e, &mut self.rng);
                     self.sleep(d).await?;
@@ -490,7 +536,10 @@ impl<'a> Engine<'a> {
     async fn fetch_once(&mut self, sha: &str, size: u64) -> Result<(), SyncError> {
         let (mut stored, _) = self.store.evidence_progress(sha)?.unwrap_or((0, size));
         if stored >= size {
-            return self.store.finish_evidence(sha).map_err(|e| SyncError::Transient(e.to_string()));
+            return self
+                .store
+                .finish_evidence(sha)
+                .map_err(|e| SyncError::Transient(e.to_string()));
         }
         let token = self.token()?;
         self.report.requests += 1;
@@ -506,7 +555,9 @@ impl<'a> Engine<'a> {
                     .and_then(|v| v.parse::<u64>().ok());
                 if starts_at != Some(stored) {
                     self.store.reset_evidence(sha)?;
-                    return Err(SyncError::Transient("the range answer does not continue the file".into()));
+                    return Err(SyncError::Transient(
+                        "the range answer does not continue the file".into(),
+                    ));
                 }
             }
             StatusCode::OK => {
@@ -518,22 +569,45 @@ impl<'a> Engine<'a> {
             _ => {
                 // 416: what is stored does not fit the file; start over.
                 self.store.reset_evidence(sha)?;
-                return Err(SyncError::Transient("range not satisfiable; starting over".into()));
+                return Err(SyncError::Transient(
+                    "range not satisfiable; starting over".into(),
+                ));
             }
         }
-        loop {
-            let chunk = resp.chunk().await.map_err(|e| SyncError::Transient(format!("download cut: {e}")))?;
-            let Some(chunk) = chunk else { break };
-            if stored + chunk.len() as u64 > size {
-                self.store.reset_evidence(sha)?;
-                return Err(SyncError::Transient("more bytes than the file has".into()));
+        // Bytes are kept in memory and written in large pieces: the socket is read as fast as
+        // it fills (what sits unread in the kernel is lost when a link resets), and whatever
+        // arrived before a cut is still stored, so the next attempt resumes after it.
+        const FLUSH: usize = 64 * 1024;
+        let mut pending: Vec<u8> = Vec::with_capacity(FLUSH);
+        let cut = loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if stored + (pending.len() + chunk.len()) as u64 > size {
+                        self.store.reset_evidence(sha)?;
+                        return Err(SyncError::Transient("more bytes than the file has".into()));
+                    }
+                    self.advance(0, chunk.len() as u64, 0);
+                    pending.extend_from_slice(&chunk);
+                    if pending.len() >= FLUSH {
+                        stored = self.store.append_evidence(sha, stored, &pending)?;
+                        pending.clear();
+                    }
+                }
+                Ok(None) => break None,
+                Err(e) => break Some(SyncError::Transient(format!("download cut: {e}"))),
             }
-            stored = self.store.append_evidence(sha, stored, &chunk)?;
-            self.advance(0, chunk.len() as u64, 0);
+        };
+        if !pending.is_empty() {
+            stored = self.store.append_evidence(sha, stored, &pending)?;
+        }
+        if let Some(e) = cut {
+            return Err(e);
         }
         if stored < size {
             return Err(SyncError::Transient("the download ended early".into()));
         }
-        self.store.finish_evidence(sha).map_err(|e| SyncError::Transient(e.to_string()))
+        self.store
+            .finish_evidence(sha)
+            .map_err(|e| SyncError::Transient(e.to_string()))
     }
 }

@@ -32,14 +32,21 @@ pub enum SyncError {
 
 impl SyncError {
     pub fn is_retryable(&self) -> bool {
-        matches!(self, SyncError::Transient(_) | SyncError::RateLimited { .. })
+        matches!(
+            self,
+            SyncError::Transient(_) | SyncError::RateLimited { .. }
+        )
     }
 
     pub fn message_zh(&self) -> String {
         match self {
-            SyncError::Transient(_) | SyncError::GaveUp { .. } => "网络不通或平台暂时无法访问，稍后将自动重试".to_owned(),
+            SyncError::Transient(_) | SyncError::GaveUp { .. } => {
+                "网络不通或平台暂时无法访问，稍后将自动重试".to_owned()
+            }
             SyncError::RateLimited { .. } => "平台繁忙，稍后将自动重试".to_owned(),
-            SyncError::Unauthorized(_) | SyncError::NotLoggedIn => "登录已失效，请重新登录".to_owned(),
+            SyncError::Unauthorized(_) | SyncError::NotLoggedIn => {
+                "登录已失效，请重新登录".to_owned()
+            }
             SyncError::Refused { detail, .. } => format!("平台拒绝了请求：{detail}"),
             SyncError::Cancelled => "同步已取消".to_owned(),
             SyncError::BadData(_) => "平台返回的数据无法识别，请联系管理员".to_owned(),
