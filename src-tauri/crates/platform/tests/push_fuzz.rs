@@ -78,6 +78,8 @@ fn random_json_never_breaks_the_server() {
             .unwrap()
     };
     let before = version_sum(&server);
+    let count = |s: &Server| -> i64 { s.conn().query_row("SELECT count(*) FROM declarations", [], |r| r.get(0)).unwrap() };
+    let rows_before = count(&server);
     let applied = std::cell::Cell::new(0i64);
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
         cases: 300,
