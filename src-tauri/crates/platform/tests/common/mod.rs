@@ -79,7 +79,12 @@ pub async fn start(opts: Options) -> Server {
     }
 }
 
+/// A plain HTTP client (the TLS provider is chosen by the app; tests install ring).
 pub fn client() -> reqwest::Client {
+    static PROVIDER: std::sync::Once = std::sync::Once::new();
+    PROVIDER.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
     reqwest::Client::builder().build().unwrap()
 }
 
