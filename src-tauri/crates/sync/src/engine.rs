@@ -31,6 +31,8 @@ pub struct SyncReport {
     /// Scopes whose checksum still differed after a full pull.
     pub checksum_mismatch: Vec<String>,
     pub applied: u64,
+    /// Push requests sent (retries included).
+    pub push_requests: u64,
     pub conflicts: u64,
     pub rejected: u64,
     pub evidence_downloaded: u64,
@@ -399,10 +401,13 @@ impl<'a> Engine<'a> {
                 .collect();
             let sent = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
             let counter = sent.clone();
+            let attempts = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+            let attempts_seen = attempts.clone();
             let result = self
                 .call(move |c, t| {
                     let items = items.clone();
                     let counter = counter.clone();
+                    attempts.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     async move {
                         let (answer, bytes) = c.push(&t, &items).await?;
                         counter.fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
@@ -411,6 +416,7 @@ impl<'a> Engine<'a> {
                 })
                 .await;
             self.advance(0, 0, sent.load(std::sync::atomic::Ordering::Relaxed));
+            self.report.push_requests += attempts_seen.load(std::sync::atomic::Ordering::Relaxed);
             let response = match result {
                 Ok(r) => r,
                 Err(e) => {
