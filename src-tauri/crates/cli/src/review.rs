@@ -107,8 +107,8 @@ pub struct SyncArgs {
     /// Give up after this many attempts of one request (0: keep trying).
     #[arg(long, default_value_t = 12)]
     max_attempts: u32,
-    /// Declarations per page.
-    #[arg(long, default_value_t = 1000)]
+    /// Declarations per page to start with (it adapts to the link).
+    #[arg(long, default_value_t = 500)]
     page_size: usize,
 }
 
@@ -143,6 +143,10 @@ pub fn sync_cmd(common: &Common, args: &SyncArgs) -> Result<(), Failure> {
     );
     engine.policy.max_attempts = (args.max_attempts > 0).then_some(args.max_attempts);
     engine.page_size = args.page_size.clamp(10, 2000);
+    if args.page_size < 50 {
+        // A deliberately small page (tests, a very bad link): keep it.
+        engine.max_page_size = engine.page_size;
+    }
     let options = SyncOptions {
         evidence: !args.no_evidence,
         evidence_first: None,

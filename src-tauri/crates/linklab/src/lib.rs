@@ -127,6 +127,8 @@ async fn connection(
     stats: Arc<Stats>,
     mut cut: watch::Receiver<u64>,
 ) {
+    // Only a switch-off after this connection opened cuts it.
+    cut.borrow_and_update();
     let Ok(server) = TcpStream::connect(upstream).await else {
         reset(client);
         return;
@@ -213,5 +215,88 @@ where
         if allowed < n || left.load(Ordering::SeqCst) == 0 {
             return true;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A server that sends `n` bytes to whoever connects.
+    async fn sender(n: usize) -> SocketAddr {
+        let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = l.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = l.accept().await {
+                tokio::spawn(async move {
+                    let _ = s.write_all(&vec![7u8; n]).await;
+                    let _ = s.shutdown().await;
+                });
+            }
+        });
+        addr
+    }
+
+    async fn read_all(addr: SocketAddr) -> (usize, bool) {
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        let mut got = 0;
+        let mut buf = [0u8; 4096];
+        loop {
+            match s.read(&mut buf).await {
+                Ok(0) => return (got, false),
+                Ok(n) => got += n,
+                Err(_) => return (got, true),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn passes_everything_when_no_budget() {
+        let p = Proxy::start(sender(100_000).await, LinkConfig::default())
+            .await
+            .unwrap();
+        assert_eq!(read_all(p.addr).await, (100_000, false));
+        assert_eq!(p.down_bytes(), 100_000);
+    }
+
+    #[tokio::test]
+    async fn resets_after_the_budget() {
+        let cfg = LinkConfig {
+            reset_after: Some((10_000, 10_001)),
+            ..LinkConfig::default()
+        };
+        let p = Proxy::start(sender(100_000).await, cfg).await.unwrap();
+        let (got, reset) = read_all(p.addr).await;
+        assert!(got <= 10_000, "{got}");
+        assert!(reset || got < 100_000);
+        assert_eq!(p.stats.resets.load(Ordering::Relaxed), 1);
+    }
+
+    #[tokio::test]
+    async fn off_refuses_and_on_restores() {
+        let p = Proxy::start(sender(1000).await, LinkConfig::default())
+            .await
+            .unwrap();
+        p.set_online(false);
+        assert_eq!(read_all(p.addr).await.0, 0);
+        p.set_online(true);
+        assert_eq!(read_all(p.addr).await, (1000, false));
+    }
+
+    #[tokio::test]
+    async fn bandwidth_is_limited() {
+        let cfg = LinkConfig {
+            down_bytes_per_sec: Some(200_000),
+            ..LinkConfig::default()
+        };
+        let p = Proxy::start(sender(100_000).await, cfg).await.unwrap();
+        let t = std::time::Instant::now();
+        assert_eq!(read_all(p.addr).await.0, 100_000);
+        assert!(
+            t.elapsed() >= Duration::from_millis(400),
+            "{:?}",
+            t.elapsed()
+        );
     }
 }

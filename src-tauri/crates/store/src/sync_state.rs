@@ -37,6 +37,8 @@ pub struct SyncStatus {
     pub last_sync: Option<String>,
     pub last_attempt: Option<String>,
     pub last_error: Option<String>,
+    /// Whether the last attempt reached the platform and succeeded.
+    pub online: bool,
     /// Server time minus local time at the last sync, seconds.
     pub clock_offset_secs: Option<i64>,
     pub server: Option<String>,
@@ -264,9 +266,14 @@ impl Store {
             in_flight: one("SELECT count(*) FROM outbox WHERE in_flight = 1")?,
             conflicts: one("SELECT count(*) FROM conflicts WHERE resolved_at IS NULL")?,
             rejected: one("SELECT count(*) FROM decisions WHERE state = 'rejected'")?,
+            online: {
+                let (last, attempt) = (self.meta("last_sync")?, self.meta("last_attempt")?);
+                let clean = self.meta("last_error")?.is_none_or(|e| e.is_empty());
+                clean && last.is_some() && last >= attempt
+            },
             last_sync: self.meta("last_sync")?,
             last_attempt: self.meta("last_attempt")?,
-            last_error: self.meta("last_error")?,
+            last_error: self.meta("last_error")?.filter(|e| !e.is_empty()),
             clock_offset_secs: self.meta("clock_offset_secs")?.and_then(|v| v.parse().ok()),
             server: self.meta("server")?,
             username: self.meta("username")?,

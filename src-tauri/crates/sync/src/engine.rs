@@ -71,6 +71,8 @@ pub struct Engine<'a> {
     now: &'a (dyn Fn() -> DateTime<Utc> + Sync),
     pub policy: RetryPolicy,
     pub page_size: usize,
+    /// The platform's page-size limit.
+    pub max_page_size: usize,
     pub batch_size: usize,
     progress: Progress,
     report: SyncReport,
@@ -121,7 +123,8 @@ impl<'a> Engine<'a> {
             rng: Rng::new(seed),
             now,
             policy: RetryPolicy::default(),
-            page_size: 1000,
+            page_size: 500,
+            max_page_size: 2000,
             batch_size: 200,
             progress: Progress {
                 phase: Phase::Login,
@@ -309,16 +312,30 @@ impl<'a> Engine<'a> {
             };
             let mut seen: HashSet<String> = HashSet::new();
             let last = loop {
-                let limit = self.page_size;
+                // A page that fails is asked for again at half the size: on a link that cuts
+                // every N bytes, pages shrink until they get through.
+                let limit =
+                    std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(self.page_size));
+                let shared = limit.clone();
+                let started = std::time::Instant::now();
                 let unit = unit.to_owned();
                 let cursor = since.clone();
                 let page = self
                     .call(move |c, t| {
                         let unit = unit.clone();
                         let cursor = cursor.clone();
-                        async move { c.pull(&t, &unit, scope, cursor.as_deref(), limit).await }
+                        let shared = shared.clone();
+                        async move {
+                            let n = shared.load(std::sync::atomic::Ordering::Relaxed);
+                            let r = c.pull(&t, &unit, scope, cursor.as_deref(), n).await;
+                            if matches!(r, Err(SyncError::Transient(_))) {
+                                shared.store((n / 2).max(20), std::sync::atomic::Ordering::Relaxed);
+                            }
+                            r
+                        }
                     })
                     .await?;
+                self.page_size = limit.load(std::sync::atomic::Ordering::Relaxed);
                 let mut p = PullPage {
                     scope: scope.to_owned(),
                     tombstones: page.tombstones.clone(),
@@ -350,6 +367,7 @@ impl<'a> Engine<'a> {
                 self.report.tombstones += page.tombstones.len() as u64;
                 self.store.apply_page(&p, (self.now)())?;
                 self.advance(n, 0, 0);
+                self.adapt_page_size(n, started.elapsed());
                 since = Some(page.next_cursor.clone());
                 if !page.has_more {
                     break page;
@@ -372,6 +390,19 @@ impl<'a> Engine<'a> {
             self.report.repulled.push(scope.to_owned());
             self.store.reset_cursor(scope)?;
             full = true;
+        }
+    }
+
+    /// Rule 6: pages grow on a fast link (fewer round trips) and shrink on a slow one (less to
+    /// lose when a page is cut), aiming at a few seconds per page.
+    fn adapt_page_size(&mut self, items: u64, took: Duration) {
+        if items < self.page_size as u64 {
+            return;
+        }
+        if took < Duration::from_secs(2) {
+            self.page_size = (self.page_size * 2).min(self.max_page_size);
+        } else if took > Duration::from_secs(15) {
+            self.page_size = (self.page_size / 2).max(50);
         }
     }
 

@@ -104,7 +104,7 @@ async fn exactly_once_through_resets_and_faults() {
     let proxy = proxy(
         &p,
         LinkConfig {
-            reset_after: Some((20_000, 200_000)),
+            reset_after: Some((2_000, 30_000)),
             seed: 5,
             ..LinkConfig::default()
         },
@@ -129,6 +129,18 @@ async fn exactly_once_through_resets_and_faults() {
     let held_keys: HashSet<String> = held.iter().map(|d| d.idempotency_key.clone()).collect();
     assert_eq!(held.len(), 1000, "each decision exactly once");
     assert_eq!(held_keys, keys);
+    eprintln!(
+        "proxy: {} connections, {} resets, {} bytes down",
+        proxy
+            .stats
+            .connections
+            .load(std::sync::atomic::Ordering::Relaxed),
+        proxy
+            .stats
+            .resets
+            .load(std::sync::atomic::Ordering::Relaxed),
+        proxy.down_bytes()
+    );
     let st = s.sync_status().unwrap();
     assert_eq!(
         (st.pending, st.in_flight, st.conflicts, st.rejected),

@@ -22,7 +22,9 @@ fn main() -> std::process::ExitCode {
             "--queue" => queue_num = value.parse().unwrap_or(0),
             "--seed" => seed = value.parse().unwrap_or(1),
             other => {
-                eprintln!("error: unknown option {other}; use --delay-ms N --loss P --queue N --seed S");
+                eprintln!(
+                    "error: unknown option {other}; use --delay-ms N --loss P --queue N --seed S"
+                );
                 return std::process::ExitCode::from(2);
             }
         }
@@ -31,7 +33,9 @@ fn main() -> std::process::ExitCode {
     let mut queue = match nfq::Queue::open().and_then(|mut q| q.bind(queue_num).map(|()| q)) {
         Ok(q) => q,
         Err(e) => {
-            eprintln!("error: cannot bind NFQUEUE {queue_num} (root, in a namespace with the rule?): {e}");
+            eprintln!(
+                "error: cannot bind NFQUEUE {queue_num} (root, in a namespace with the rule?): {e}"
+            );
             return std::process::ExitCode::FAILURE;
         }
     };
