@@ -26,6 +26,8 @@ cleanup() { kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 ip link set lo up
+# A real link's packets: without this, loopback's 64 KiB MTU exceeds the shaper's burst.
+ip link set lo mtu 1500
 tc qdisc add dev lo root tbf rate 256kbit burst 4kb latency 400ms
 iptables-legacy -A INPUT -i lo -p tcp --sport $PORT      # counts server -> client
 iptables-legacy -A INPUT -i lo -p tcp --dport $PORT      # counts client -> server
@@ -33,8 +35,8 @@ iptables-legacy -A INPUT -i lo -j NFQUEUE --queue-num 0 --queue-bypass
 $BIN/jxjy-netem --delay-ms 150 --loss 0.02 --seed 1 2> "$work/netem.log" &
 
 $BIN/jxjy-platform seed --db "$work/p.db" --staff-per-unit "$STAFF" > "$work/seed.txt"
-user=$(awk '/ \/ /{print $1; exit}' "$work/seed.txt")
-pass=$(awk '/ \/ /{print $3; exit}' "$work/seed.txt")
+user=$(awk '/^  [^ ]+ \/ /{print $1; exit}' "$work/seed.txt")
+pass=$(awk '/^  [^ ]+ \/ /{print $3; exit}' "$work/seed.txt")
 $BIN/jxjy-platform serve --db "$work/p.db" --addr 127.0.0.1:$PORT --rate-limit 0 2> "$work/serve.log" &
 for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
 
@@ -44,10 +46,15 @@ counters() {  # prints: down_bytes down_packets up_bytes up_packets
 
 export JXJY_HOME="$work/home" JXJY_KEYRING=keyutils JXJY_BIN=$BIN/jxjy JXJY_USER=$user JXJY_PASS=$pass JXJY_WORK=$work
 export JXJY_RATE_BPS=$RATE_BPS
+cat > "$work/ids.py" <<'PY'
+import json, sys
+for v in json.load(sys.stdin)[:1000]:
+    print(v["declaration"]["id"])
+PY
 export -f counters
 keyctl session - bash -c '
 set -euo pipefail
-echo "$JXJY_PASS" | $JXJY_BIN login --server http://127.0.0.1:8787 --user "$JXJY_USER" --password-stdin 2>/dev/null
+echo "$JXJY_PASS" | $JXJY_BIN login --server http://127.0.0.1:8787 --user "$JXJY_USER" --password-stdin
 
 iptables-legacy -Z INPUT
 t0=$(date +%s.%N)
@@ -58,12 +65,16 @@ python3 - "$t0" "$t1" "$db" "$dp" "$ub" "$up" "$JXJY_RATE_BPS" $JXJY_WORK/first.
 import json, sys
 t0, t1, db, dp, ub, up, rate = map(float, sys.argv[1:8])
 r = json.load(open(sys.argv[8]))
-payload = (db - 52 * dp) + (ub - 52 * up)
+decls, staff, json_bytes = r["declarations_received"], r["staff_received"], r["bytes_down"]
+requests, retries = r["requests"], r["retries"]
+down_payload = db - 52 * dp
+payload = down_payload + (ub - 52 * up)
 floor = payload * 8 / rate
-print(f"first pull: {r[\"declarations_received\"]} declarations, {r[\"staff_received\"]} staff in {t1-t0:.1f} s; "
-      f"floor {floor:.1f} s (wire payload {payload/1024:.0f} KiB at 256 kbit/s) -> {(t1-t0)/floor:.2f}x the floor (goal <= 1.3x)")
-print(f"  bytes: {r[\"bytes_down\"]/1024:.0f} KiB of JSON arrived as {(db - 52*dp)/1024:.0f} KiB on the wire -> "
-      f"{r[\"bytes_down\"]/(db - 52*dp):.1f}x fewer (goal >= 3x); {int(r[\"requests\"])} requests, {int(r[\"retries\"])} retries")
+took = t1 - t0
+print(f"first pull: {decls} declarations, {staff} staff in {took:.1f} s; floor {floor:.1f} s "
+      f"(wire payload {payload/1024:.0f} KiB at 256 kbit/s) -> {took/floor:.2f}x the floor (goal <= 1.3x)")
+print(f"  bytes: {json_bytes/1024:.0f} KiB of JSON arrived as {down_payload/1024:.0f} KiB on the wire -> "
+      f"{json_bytes/down_payload:.1f}x fewer (goal >= 3x); {requests} requests, {retries} retries")
 PY
 
 iptables-legacy -Z INPUT
@@ -73,11 +84,12 @@ python3 - "$db" "$ub" $JXJY_WORK/again.json <<PY
 import json, sys
 db, ub = map(float, sys.argv[1:3])
 r = json.load(open(sys.argv[3]))
-print(f"no-change sync: {(db+ub)/1024:.1f} KiB on the wire, {int(r[\"requests\"])} requests (goal <= 2 KB and 1 request)")
+requests = r["requests"]
+print(f"no-change sync: {(db+ub)/1024:.1f} KiB on the wire, {requests} requests (goal <= 2 KB and 1 request)")
 PY
 
 $JXJY_BIN queue --status pending_unit_review --json 2>/dev/null \
-  | python3 -c "import json,sys; [print(v[\"declaration\"][\"id\"]) for v in json.load(sys.stdin)[:1000]]" > $JXJY_WORK/ids.txt
+  | python3 $JXJY_WORK/ids.py > $JXJY_WORK/ids.txt
 while read -r id; do $JXJY_BIN decide "$id" return --reason "证明材料不清晰，请重新上传" 2>/dev/null; done < $JXJY_WORK/ids.txt
 n=$(wc -l < $JXJY_WORK/ids.txt)
 iptables-legacy -Z INPUT
@@ -89,8 +101,9 @@ python3 - "$db" "$ub" "$n" "$t0" "$t1" $JXJY_WORK/push.json <<PY
 import json, sys
 db, ub, n, t0, t1 = map(float, sys.argv[1:6])
 r = json.load(open(sys.argv[6]))
-print(f"push of {int(n)} decisions: {r[\"applied\"]} applied in {t1-t0:.1f} s; {(db+ub)/n:.0f} bytes per decision on the wire "
-      f"(whole sync, goal <= 1 KB); {int(r[\"push_requests\"])} push requests (goal <= 5), {int(r[\"requests\"])} requests in all")
+applied, push_requests, requests = r["applied"], r["push_requests"], r["requests"]
+print(f"push of {int(n)} decisions: {applied} applied in {t1-t0:.1f} s; {(db+ub)/n:.0f} bytes per decision on the wire "
+      f"(whole sync, goal <= 1 KB); {push_requests} push requests (goal <= 5), {requests} requests in all")
 PY
 '
 grep -h "passed" "$work/netem.log" | tail -1 || true

@@ -38,7 +38,8 @@ fn open(common: &Common) -> Result<Store, Failure> {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
-    tokio::runtime::Builder::new_current_thread()
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
         .context("cannot start the async runtime")
@@ -142,7 +143,7 @@ pub fn sync_cmd(common: &Common, args: &SyncArgs) -> Result<(), Failure> {
         &now,
     );
     engine.policy.max_attempts = (args.max_attempts > 0).then_some(args.max_attempts);
-    engine.page_size = args.page_size.clamp(10, 2000);
+    engine.page_size = args.page_size.clamp(10, 5000);
     if args.page_size < 50 {
         // A deliberately small page (tests, a very bad link): keep it.
         engine.max_page_size = engine.page_size;

@@ -215,6 +215,58 @@ async fn delta_pulls_page_resume_and_checksum() {
 }
 
 #[tokio::test]
+async fn changes_brings_both_scopes_in_one_request() {
+    let s = start(Options::default()).await;
+    let t = s.login(0).await;
+    let r = client()
+        .get(s.url("/api/v1/units/U01/changes?limit=5000"))
+        .bearer_auth(&t.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["staff"]["items"].as_array().unwrap().len(), 25);
+    assert_eq!(v["staff"]["count"], 25);
+    let n = v["declarations"]["items"].as_array().unwrap().len();
+    assert_eq!(v["declarations"]["count"], n);
+    assert_eq!(v["declarations"]["has_more"], false);
+    let (sc, dc) = (
+        v["staff"]["next_cursor"].as_str().unwrap(),
+        v["declarations"]["next_cursor"].as_str().unwrap(),
+    );
+    let r = client()
+        .get(s.url("/api/v1/units/U01/changes"))
+        .query(&[("staff_since", sc), ("declarations_since", dc)])
+        .bearer_auth(&t.access_token)
+        .send()
+        .await
+        .unwrap();
+    let again: Value = r.json().await.unwrap();
+    assert!(again["staff"]["items"].as_array().unwrap().is_empty());
+    assert!(again["declarations"]["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // Cursors are per scope: swapped, they are refused.
+    let r = client()
+        .get(s.url("/api/v1/units/U01/changes"))
+        .query(&[("staff_since", dc)])
+        .bearer_auth(&t.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(r, 400).await;
+    let r = client()
+        .get(s.url("/api/v1/units/U02/changes"))
+        .bearer_auth(&t.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(r, 403).await;
+}
+
+#[tokio::test]
 async fn evidence_ranges_etag_and_scope() {
     let s = start(Options::default()).await;
     let t = s.login(0).await;

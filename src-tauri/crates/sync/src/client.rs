@@ -176,6 +176,29 @@ impl Client {
         self.json(rb).await
     }
 
+    /// Both scopes since their cursors, one page each.
+    pub async fn changes(
+        &self,
+        token: &str,
+        unit: &str,
+        staff_since: Option<&str>,
+        declarations_since: Option<&str>,
+        limit: usize,
+    ) -> Result<Answer<crate::wire::ChangesResponse>, SyncError> {
+        let mut rb = self
+            .http
+            .get(self.url(&format!("/api/v1/units/{unit}/changes")))
+            .query(&[("limit", limit.to_string())])
+            .bearer_auth(token);
+        if let Some(c) = staff_since {
+            rb = rb.query(&[("staff_since", c)]);
+        }
+        if let Some(c) = declarations_since {
+            rb = rb.query(&[("declarations_since", c)]);
+        }
+        self.json(rb).await
+    }
+
     /// Pushes a batch with a gzip-compressed body.
     pub async fn push(
         &self,

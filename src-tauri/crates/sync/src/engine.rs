@@ -124,7 +124,7 @@ impl<'a> Engine<'a> {
             now,
             policy: RetryPolicy::default(),
             page_size: 500,
-            max_page_size: 2000,
+            max_page_size: 5000,
             batch_size: 200,
             progress: Progress {
                 phase: Phase::Login,
@@ -264,10 +264,8 @@ impl<'a> Engine<'a> {
             .meta("review_year")?
             .and_then(|y| y.parse().ok())
             .unwrap_or(2019);
-        self.phase(Phase::PullStaff, None);
-        self.pull_scope(&unit, "staff").await?;
         self.phase(Phase::PullDeclarations, None);
-        self.pull_scope(&unit, "declarations").await?;
+        self.pull_changes(&unit).await?;
         let pushed = self.push().await?;
         if pushed > 0 {
             // The platform's answers changed versions and statuses: see them now.
@@ -283,14 +281,34 @@ impl<'a> Engine<'a> {
         Ok(self.report.clone())
     }
 
-    /// The platform's rule set for the year; the built-in one when the platform has none.
+    /// The platform's rule set for the year, fetched at most once a day (rule sets change
+    /// rarely; a sync with nothing new should cost next to nothing); the built-in one when the
+    /// platform has none.
     async fn rules(&mut self, year: i32) -> Result<RuleSet, SyncError> {
+        let now = (self.now)();
+        let fresh = self
+            .store
+            .meta("rules_fetched_at")?
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .is_some_and(|t| now.signed_duration_since(t) < chrono::Duration::hours(24));
+        if fresh {
+            if let Some(cached) = self.store.meta(&format!("rules_{year}"))? {
+                if let Ok(r) = RuleSet::from_json(&cached) {
+                    return Ok(r);
+                }
+            }
+        }
         let doc = self
             .call(|c, t| async move { c.rules(&t, year).await })
             .await;
         match doc {
             Ok(v) => {
-                RuleSet::from_json(&v.to_string()).map_err(|e| SyncError::BadData(e.to_string()))
+                let text = v.to_string();
+                let rules =
+                    RuleSet::from_json(&text).map_err(|e| SyncError::BadData(e.to_string()))?;
+                self.store.set_meta(&format!("rules_{year}"), &text)?;
+                self.store.set_meta("rules_fetched_at", &now.to_rfc3339())?;
+                Ok(rules)
             }
             Err(SyncError::Refused { status: 404, .. }) => {
                 RuleSet::for_year(year).map_err(|e| SyncError::BadData(e.to_string()))
@@ -311,62 +329,68 @@ impl<'a> Engine<'a> {
                 self.store.cursor(scope)?
             };
             let mut seen: HashSet<String> = HashSet::new();
+            // The next page is asked for while this one is written (rule 6: the link never
+            // idles for the local work); if that early request fails, the page is fetched again
+            // the careful way, with retries.
+            let mut prefetched: Option<
+                tokio::task::JoinHandle<Result<Answer<crate::wire::PullResponse>, SyncError>>,
+            > = None;
             let last = loop {
-                // A page that fails is asked for again at half the size: on a link that cuts
-                // every N bytes, pages shrink until they get through.
-                let limit =
-                    std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(self.page_size));
-                let shared = limit.clone();
                 let started = std::time::Instant::now();
-                let unit = unit.to_owned();
-                let cursor = since.clone();
-                let page = self
-                    .call(move |c, t| {
-                        let unit = unit.clone();
-                        let cursor = cursor.clone();
-                        let shared = shared.clone();
-                        async move {
-                            let n = shared.load(std::sync::atomic::Ordering::Relaxed);
-                            let r = c.pull(&t, &unit, scope, cursor.as_deref(), n).await;
-                            if matches!(r, Err(SyncError::Transient(_))) {
-                                shared.store((n / 2).max(20), std::sync::atomic::Ordering::Relaxed);
-                            }
-                            r
-                        }
-                    })
-                    .await?;
-                self.page_size = limit.load(std::sync::atomic::Ordering::Relaxed);
-                let mut p = PullPage {
-                    scope: scope.to_owned(),
-                    tombstones: page.tombstones.clone(),
-                    cursor: page.next_cursor.clone(),
-                    server_count: page.count,
-                    server_checksum: page.checksum.clone(),
-                    ..PullPage::default()
+                let early = match prefetched.take() {
+                    Some(handle) => match handle.await {
+                        Ok(Ok(answer)) => Some(answer),
+                        _ => None,
+                    },
+                    None => None,
                 };
-                let n = page.items.len() as u64;
-                if scope == "staff" {
-                    p.staff = page
-                        .items
-                        .iter()
-                        .map(|v| serde_json::from_value::<Staff>(v.clone()))
-                        .collect::<Result<_, _>>()
-                        .map_err(|e| SyncError::BadData(format!("a staff record: {e}")))?;
-                    seen.extend(p.staff.iter().map(|s| s.id.clone()));
-                    self.report.staff_received += n;
-                } else {
-                    p.declarations = page
-                        .items
-                        .iter()
-                        .map(|v| serde_json::from_value::<Declaration>(v.clone()))
-                        .collect::<Result<_, _>>()
-                        .map_err(|e| SyncError::BadData(format!("a declaration: {e}")))?;
-                    seen.extend(p.declarations.iter().map(|d| d.id.clone()));
-                    self.report.declarations_received += n;
+                let page = match early {
+                    Some(answer) => {
+                        self.report.requests += 1;
+                        self.advance(0, answer.bytes, 0);
+                        answer.body
+                    }
+                    None => {
+                        // A page that fails is asked for again at half the size: on a link that
+                        // cuts every N bytes, pages shrink until they get through.
+                        let limit = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(
+                            self.page_size,
+                        ));
+                        let shared = limit.clone();
+                        let unit = unit.to_owned();
+                        let cursor = since.clone();
+                        let page = self
+                            .call(move |c, t| {
+                                let unit = unit.clone();
+                                let cursor = cursor.clone();
+                                let shared = shared.clone();
+                                async move {
+                                    let n = shared.load(std::sync::atomic::Ordering::Relaxed);
+                                    let r = c.pull(&t, &unit, scope, cursor.as_deref(), n).await;
+                                    if matches!(r, Err(SyncError::Transient(_))) {
+                                        shared.store(
+                                            (n / 2).max(20),
+                                            std::sync::atomic::Ordering::Relaxed,
+                                        );
+                                    }
+                                    r
+                                }
+                            })
+                            .await?;
+                        self.page_size = limit.load(std::sync::atomic::Ordering::Relaxed);
+                        page
+                    }
+                };
+                if page.has_more && !self.cancel.is_cancelled() {
+                    let (client, token, unit) =
+                        (self.client.clone(), self.token()?, unit.to_owned());
+                    let (next, n) = (page.next_cursor.clone(), self.page_size);
+                    prefetched = Some(tokio::spawn(async move {
+                        client.pull(&token, &unit, scope, Some(&next), n).await
+                    }));
                 }
-                self.report.tombstones += page.tombstones.len() as u64;
-                self.store.apply_page(&p, (self.now)())?;
-                self.advance(n, 0, 0);
+                let n = page.items.len() as u64;
+                seen.extend(self.apply_pulled(scope, &page)?);
                 self.adapt_page_size(n, started.elapsed());
                 since = Some(page.next_cursor.clone());
                 if !page.has_more {
@@ -391,6 +415,88 @@ impl<'a> Engine<'a> {
             self.store.reset_cursor(scope)?;
             full = true;
         }
+    }
+
+    /// Writes one pulled page with its cursor; returns the ids it brought.
+    fn apply_pulled(
+        &mut self,
+        scope: &str,
+        page: &crate::wire::PullResponse,
+    ) -> Result<Vec<String>, SyncError> {
+        let mut p = PullPage {
+            scope: scope.to_owned(),
+            tombstones: page.tombstones.clone(),
+            cursor: page.next_cursor.clone(),
+            server_count: page.count,
+            server_checksum: page.checksum.clone(),
+            ..PullPage::default()
+        };
+        let n = page.items.len() as u64;
+        let ids: Vec<String> = if scope == "staff" {
+            p.staff = page
+                .items
+                .iter()
+                .map(|v| serde_json::from_value::<Staff>(v.clone()))
+                .collect::<Result<_, _>>()
+                .map_err(|e| SyncError::BadData(format!("a staff record: {e}")))?;
+            self.report.staff_received += n;
+            p.staff.iter().map(|s| s.id.clone()).collect()
+        } else {
+            p.declarations = page
+                .items
+                .iter()
+                .map(|v| serde_json::from_value::<Declaration>(v.clone()))
+                .collect::<Result<_, _>>()
+                .map_err(|e| SyncError::BadData(format!("a declaration: {e}")))?;
+            self.report.declarations_received += n;
+            p.declarations.iter().map(|d| d.id.clone()).collect()
+        };
+        self.report.tombstones += page.tombstones.len() as u64;
+        self.store.apply_page(&p, (self.now)())?;
+        self.advance(n, 0, 0);
+        Ok(ids)
+    }
+
+    /// Whether a scope's last page agrees with what is stored (no checksum: nothing to check).
+    fn scope_agrees(
+        &self,
+        scope: &str,
+        page: &crate::wire::PullResponse,
+    ) -> Result<bool, SyncError> {
+        match (page.count, page.checksum.as_deref()) {
+            (Some(count), Some(sum)) => {
+                let (c, s) = self.store.scope_checksum(scope)?;
+                Ok(c == count && s == sum)
+            }
+            _ => Ok(true),
+        }
+    }
+
+    /// Both scopes in one round trip; a scope with more to come, or whose checksum disagrees,
+    /// continues on its own.
+    async fn pull_changes(&mut self, unit: &str) -> Result<(), SyncError> {
+        let staff = self.store.cursor("staff")?;
+        let decls = self.store.cursor("declarations")?;
+        let (u, n) = (unit.to_owned(), self.page_size);
+        let changes = self
+            .call(move |c, t| {
+                let (u, staff, decls) = (u.clone(), staff.clone(), decls.clone());
+                async move {
+                    c.changes(&t, &u, staff.as_deref(), decls.as_deref(), n)
+                        .await
+                }
+            })
+            .await?;
+        for (scope, page) in [
+            ("staff", changes.staff),
+            ("declarations", changes.declarations),
+        ] {
+            self.apply_pulled(scope, &page)?;
+            if page.has_more || !self.scope_agrees(scope, &page)? {
+                self.pull_scope(unit, scope).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Rule 6: pages grow on a fast link (fewer round trips) and shrink on a slow one (less to

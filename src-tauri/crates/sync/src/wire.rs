@@ -25,6 +25,12 @@ pub struct PullResponse {
     pub checksum: Option<String>,
 }
 
+#[derive(Debug, Clone, Deserialize)]
+pub struct ChangesResponse {
+    pub staff: PullResponse,
+    pub declarations: PullResponse,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct PushItem {
     pub idempotency_key: String,

@@ -24,7 +24,7 @@ use tower_http::decompression::RequestDecompressionLayer;
 pub use auth_routes::{LoginRequest, RefreshRequest, TokenResponse};
 
 pub use decisions::{PushItem, PushRequest, PushResponse, PushResult};
-pub use pull::PullResponse;
+pub use pull::{ChangesResponse, PullResponse};
 
 /// Limits and lifetimes of the server.
 #[derive(Debug, Clone)]
@@ -42,7 +42,7 @@ impl Default for Config {
         Config {
             access_ttl_secs: 3600,
             refresh_ttl_secs: 30 * 24 * 3600,
-            max_page: 2000,
+            max_page: 5000,
             default_page: 500,
             max_batch: 500,
             body_limit: 2 * 1024 * 1024,
@@ -164,6 +164,7 @@ pub fn router(state: AppState, faults: Arc<Faults>, limiter: Arc<RateLimiter>) -
             "/api/v1/units/{unit_id}/declarations",
             get(pull::declarations),
         )
+        .route("/api/v1/units/{unit_id}/changes", get(pull::changes))
         .route("/api/v1/evidence/{sha256}", get(evidence::download))
         .route("/api/v1/decisions", post(decisions::push))
         .route("/openapi.json", get(crate::openapi::serve))

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 pub struct PullQuery {
     /// The cursor of the last page applied; absent for a first pull.
     pub since: Option<String>,
-    /// Page size (default 500, at most 2000).
+    /// Page size (default 500, at most 5000).
     pub limit: Option<usize>,
 }
 
@@ -106,52 +106,64 @@ async fn pull(
         )));
     }
     state
-        .db(move |conn| {
-            let (table, key) = match scope {
-                Scope::Staff => ("staff", "id"),
-                Scope::Declarations => ("declarations", "id || ':' || version"),
-            };
-            let mut stmt = conn.prepare(&format!(
-                "SELECT id, doc, seq, deleted FROM {table} WHERE unit_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
-            ))?;
-            let rows: Vec<(String, String, i64, bool)> = stmt
-                .query_map(params![unit_id, since, (limit + 1) as i64], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                })?
-                .collect::<Result<_, _>>()?;
-            let has_more = rows.len() > limit;
-            let page = &rows[..rows.len().min(limit)];
-            let mut items = Vec::new();
-            let mut tombstones = Vec::new();
-            for (id, doc, _, deleted) in page {
-                if *deleted {
-                    tombstones.push(id.clone());
-                } else {
-                    items.push(serde_json::from_str(doc).map_err(|e| Problem::internal(e.to_string()))?);
-                }
-            }
-            let last = page.last().map_or(since, |r| r.2);
-            let (count, sum) = if has_more {
-                (None, None)
-            } else {
-                let mut stmt = conn.prepare(&format!(
-                    "SELECT {key} FROM {table} WHERE unit_id = ?1 AND deleted = 0"
-                ))?;
-                let keys: Vec<String> = stmt
-                    .query_map([&unit_id], |r| r.get(0))?
-                    .collect::<Result<_, _>>()?;
-                (Some(keys.len() as i64), Some(checksum(keys.iter().map(String::as_str))))
-            };
-            Ok(Json(PullResponse {
-                items,
-                tombstones,
-                next_cursor: encode_cursor(scope, last),
-                has_more,
-                count,
-                checksum: sum,
-            }))
-        })
+        .db(move |conn| page(conn, &unit_id, scope, since, limit).map(Json))
         .await
+}
+
+/// One page of one scope of a unit.
+fn page(
+    conn: &mut rusqlite::Connection,
+    unit_id: &str,
+    scope: Scope,
+    since: i64,
+    limit: usize,
+) -> Result<PullResponse, Problem> {
+    let (table, key) = match scope {
+        Scope::Staff => ("staff", "id"),
+        Scope::Declarations => ("declarations", "id || ':' || version"),
+    };
+    let mut stmt = conn.prepare(&format!(
+            "SELECT id, doc, seq, deleted FROM {table} WHERE unit_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
+        ))?;
+    let rows: Vec<(String, String, i64, bool)> = stmt
+        .query_map(params![unit_id, since, (limit + 1) as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let has_more = rows.len() > limit;
+    let page = &rows[..rows.len().min(limit)];
+    let mut items = Vec::new();
+    let mut tombstones = Vec::new();
+    for (id, doc, _, deleted) in page {
+        if *deleted {
+            tombstones.push(id.clone());
+        } else {
+            items.push(serde_json::from_str(doc).map_err(|e| Problem::internal(e.to_string()))?);
+        }
+    }
+    let last = page.last().map_or(since, |r| r.2);
+    let (count, sum) = if has_more {
+        (None, None)
+    } else {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {key} FROM {table} WHERE unit_id = ?1 AND deleted = 0"
+        ))?;
+        let keys: Vec<String> = stmt
+            .query_map([unit_id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        (
+            Some(keys.len() as i64),
+            Some(checksum(keys.iter().map(String::as_str))),
+        )
+    };
+    Ok(PullResponse {
+        items,
+        tombstones,
+        next_cursor: encode_cursor(scope, last),
+        has_more,
+        count,
+        checksum: sum,
+    })
 }
 
 /// The unit's roster, as a delta since a cursor.
@@ -178,6 +190,59 @@ pub async fn declarations(
     Query(q): Query<PullQuery>,
 ) -> Result<Json<PullResponse>, Problem> {
     pull(who, state, unit_id, q, Scope::Declarations).await
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ChangesQuery {
+    /// The roster cursor of the last sync; absent for a first pull.
+    pub staff_since: Option<String>,
+    /// The declarations cursor of the last sync.
+    pub declarations_since: Option<String>,
+    /// Page size per scope (default 500, at most 5000).
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ChangesResponse {
+    pub staff: PullResponse,
+    pub declarations: PullResponse,
+}
+
+/// Both scopes in one request: a sync with nothing new costs one round trip. A scope with
+/// `has_more` continues on its own path.
+#[utoipa::path(get, path = "/api/v1/units/{unit_id}/changes", params(("unit_id" = String, Path), ChangesQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = ChangesResponse), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn changes(
+    who: Reviewer,
+    State(state): State<AppState>,
+    Path(unit_id): Path<String>,
+    Query(q): Query<ChangesQuery>,
+) -> Result<Json<ChangesResponse>, Problem> {
+    if unit_id != who.unit_id {
+        return Err(Problem::forbidden("a reviewer sees only their own unit"));
+    }
+    let cursor = |scope, c: Option<&str>| match c {
+        None | Some("") => Ok(0),
+        Some(c) => decode_cursor(scope, c),
+    };
+    let staff_since = cursor(Scope::Staff, q.staff_since.as_deref())?;
+    let decl_since = cursor(Scope::Declarations, q.declarations_since.as_deref())?;
+    let limit = q.limit.unwrap_or(state.config.default_page);
+    if limit == 0 || limit > state.config.max_page {
+        return Err(Problem::bad_request(format!(
+            "limit must be between 1 and {}",
+            state.config.max_page
+        )));
+    }
+    state
+        .db(move |conn| {
+            Ok(Json(ChangesResponse {
+                staff: page(conn, &unit_id, Scope::Staff, staff_since, limit)?,
+                declarations: page(conn, &unit_id, Scope::Declarations, decl_since, limit)?,
+            }))
+        })
+        .await
 }
 
 #[cfg(test)]
