@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use jxjy_core::synth::Rng;
-use jxjy_platform::api::{router, AppState, Config};
-use jxjy_platform::faults::{FaultConfig, Faults, RateLimiter};
+use jxjy_platform::api::Config;
+use jxjy_platform::faults::{FaultConfig, RateLimiter};
 use jxjy_platform::seed::{seed, SeedParams};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -14,7 +14,6 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::Arc;
 use std::time::Duration;
 
 struct Env {
@@ -105,24 +104,15 @@ fn sigkill_during_sync_loses_and_doubles_nothing() {
     )
     .unwrap();
     let account = report.accounts[0].clone();
-    let addr: SocketAddr = rt.block_on(async {
-        let app = router(
-            AppState::new(conn, Config::default()),
-            Arc::new(Faults::new(FaultConfig::default())),
-            Arc::new(RateLimiter::new(0.0, 1.0)),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap();
-        });
-        addr
-    });
+    let addr: SocketAddr = rt
+        .block_on(jxjy_platform::api::spawn_server(
+            "127.0.0.1:0",
+            conn,
+            Config::default(),
+            FaultConfig::default(),
+            RateLimiter::new(0.0, 1.0),
+        ))
+        .unwrap();
     let env = Env {
         home: dir.join("home"),
         session: format!("jxjy-crash-{}", std::process::id()),

@@ -216,24 +216,37 @@ impl<'a> Engine<'a> {
                     self.advance(0, answer.bytes, 0);
                     return Ok(answer.body);
                 }
-                Err(SyncError::Unauthorized(_)) if !refreshed => {
-                    refreshed = true;
-                    self.refresh().await?;
-                }
-                Err(e) if e.is_retryable() => {
-                    attempt += 1;
-                    self.report.retries += 1;
-                    if self.policy.gives_up(attempt) {
-                        return Err(SyncError::GaveUp {
-                            attempts: attempt,
-                            last: e.to_string(),
-                        });
-                    }
-                    let d = self.policy.delay(attempt, &e, &mut self.rng);
-                    self.sleep(d).await?;
-                }
-                Err(e) => return Err(e),
+                Err(e) => self.recover(e, &mut attempt, &mut refreshed).await?,
             }
+        }
+    }
+
+    /// What a failed attempt leads to (rule 3): one re-authentication on 401, a backoff wait
+    /// on a transient failure (Ok: try again), anything else ends the operation.
+    async fn recover(
+        &mut self,
+        e: SyncError,
+        attempt: &mut u32,
+        refreshed: &mut bool,
+    ) -> Result<(), SyncError> {
+        match e {
+            SyncError::Unauthorized(_) if !*refreshed => {
+                *refreshed = true;
+                self.refresh().await
+            }
+            e if e.is_retryable() => {
+                *attempt += 1;
+                self.report.retries += 1;
+                if self.policy.gives_up(*attempt) {
+                    return Err(SyncError::GaveUp {
+                        attempts: *attempt,
+                        last: e.to_string(),
+                    });
+                }
+                let d = self.policy.delay(*attempt, &e, &mut self.rng);
+                self.sleep(d).await
+            }
+            e => Err(e),
         }
     }
 
@@ -650,28 +663,9 @@ impl<'a> Engine<'a> {
             if self.cancel.is_cancelled() {
                 return Err(SyncError::Cancelled);
             }
-            let err = match self.fetch_once(sha, size).await {
+            match self.fetch_once(sha, size).await {
                 Ok(()) => return Ok(()),
-                Err(e) => e,
-            };
-            match err {
-                SyncError::Unauthorized(_) if !refreshed => {
-                    refreshed = true;
-                    self.refresh().await?;
-                }
-                e if e.is_retryable() => {
-                    attempt += 1;
-                    self.report.retries += 1;
-                    if self.policy.gives_up(attempt) {
-                        return Err(SyncError::GaveUp {
-                            attempts: attempt,
-                            last: e.to_string(),
-                        });
-                    }
-                    let d = self.policy.delay(attempt, &e, &mut self.rng);
-                    self.sleep(d).await?;
-                }
-                e => return Err(e),
+                Err(e) => self.recover(e, &mut attempt, &mut refreshed).await?,
             }
         }
     }

@@ -186,3 +186,28 @@ pub fn router(state: AppState, faults: Arc<Faults>, limiter: Arc<RateLimiter>) -
             faults::inject(faults.clone(), req, next)
         }))
 }
+
+/// Binds `addr` and serves the API on a background task (tests, demos and benchmarks run the
+/// platform in their own process this way). Returns the bound address.
+pub async fn spawn_server(
+    addr: &str,
+    conn: Connection,
+    config: Config,
+    faults: crate::faults::FaultConfig,
+    limiter: RateLimiter,
+) -> std::io::Result<std::net::SocketAddr> {
+    let app = router(
+        AppState::new(conn, config),
+        Arc::new(Faults::new(faults)),
+        Arc::new(limiter),
+    );
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let bound = listener.local_addr()?;
+    tokio::spawn(async move {
+        let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        if let Err(e) = axum::serve(listener, service).await {
+            eprintln!("jxjy-platform: server stopped: {e}");
+        }
+    });
+    Ok(bound)
+}

@@ -73,6 +73,26 @@ fn decode_cursor(scope: Scope, cursor: &str) -> Result<i64, Problem> {
     rest.parse::<i64>().map_err(|_| bad())
 }
 
+/// The sequence number a `since` cursor stands for (none: the start).
+fn since_of(scope: Scope, cursor: Option<&str>) -> Result<i64, Problem> {
+    match cursor {
+        None | Some("") => Ok(0),
+        Some(c) => decode_cursor(scope, c),
+    }
+}
+
+/// The page size asked for, within the server's limit.
+fn page_limit(state: &AppState, asked: Option<usize>) -> Result<usize, Problem> {
+    let limit = asked.unwrap_or(state.config.default_page);
+    if limit == 0 || limit > state.config.max_page {
+        return Err(Problem::bad_request(format!(
+            "limit must be between 1 and {}",
+            state.config.max_page
+        )));
+    }
+    Ok(limit)
+}
+
 /// The checksum of a set of keys, independent of their order.
 pub fn checksum<'a>(keys: impl Iterator<Item = &'a str>) -> String {
     let mut acc = [0u8; 32];
@@ -94,17 +114,8 @@ async fn pull(
     if unit_id != who.unit_id {
         return Err(Problem::forbidden("a reviewer sees only their own unit"));
     }
-    let since = match q.since.as_deref() {
-        None | Some("") => 0,
-        Some(c) => decode_cursor(scope, c)?,
-    };
-    let limit = q.limit.unwrap_or(state.config.default_page);
-    if limit == 0 || limit > state.config.max_page {
-        return Err(Problem::bad_request(format!(
-            "limit must be between 1 and {}",
-            state.config.max_page
-        )));
-    }
+    let since = since_of(scope, q.since.as_deref())?;
+    let limit = page_limit(&state, q.limit)?;
     state
         .db(move |conn| page(conn, &unit_id, scope, since, limit).map(Json))
         .await
@@ -222,19 +233,9 @@ pub async fn changes(
     if unit_id != who.unit_id {
         return Err(Problem::forbidden("a reviewer sees only their own unit"));
     }
-    let cursor = |scope, c: Option<&str>| match c {
-        None | Some("") => Ok(0),
-        Some(c) => decode_cursor(scope, c),
-    };
-    let staff_since = cursor(Scope::Staff, q.staff_since.as_deref())?;
-    let decl_since = cursor(Scope::Declarations, q.declarations_since.as_deref())?;
-    let limit = q.limit.unwrap_or(state.config.default_page);
-    if limit == 0 || limit > state.config.max_page {
-        return Err(Problem::bad_request(format!(
-            "limit must be between 1 and {}",
-            state.config.max_page
-        )));
-    }
+    let staff_since = since_of(Scope::Staff, q.staff_since.as_deref())?;
+    let decl_since = since_of(Scope::Declarations, q.declarations_since.as_deref())?;
+    let limit = page_limit(&state, q.limit)?;
     state
         .db(move |conn| {
             Ok(Json(ChangesResponse {

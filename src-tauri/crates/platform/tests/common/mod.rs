@@ -1,13 +1,11 @@
 //! A seeded reference server on a loopback port, in this process.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use jxjy_platform::api::{router, AppState, Config, TokenResponse};
-use jxjy_platform::faults::{FaultConfig, Faults, RateLimiter};
+use jxjy_platform::api::{Config, TokenResponse};
+use jxjy_platform::faults::{FaultConfig, RateLimiter};
 use jxjy_platform::seed::{seed, Account, SeedParams};
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
 pub struct Server {
     pub base: String,
@@ -57,21 +55,15 @@ pub async fn start(opts: Options) -> Server {
         },
     )
     .unwrap();
-    let app = router(
-        AppState::new(conn, opts.config),
-        Arc::new(Faults::new(opts.faults)),
-        Arc::new(RateLimiter::new(opts.rate, opts.burst)),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
+    let addr = jxjy_platform::api::spawn_server(
+        "127.0.0.1:0",
+        conn,
+        opts.config,
+        opts.faults,
+        RateLimiter::new(opts.rate, opts.burst),
+    )
+    .await
+    .unwrap();
     Server {
         base: format!("http://{addr}"),
         db,

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use jxjy_linklab::{LinkConfig, Proxy};
-use jxjy_platform::api::{router, AppState, Config};
-use jxjy_platform::faults::{FaultConfig, Faults, RateLimiter};
+use jxjy_platform::api::Config;
+use jxjy_platform::faults::{FaultConfig, RateLimiter};
 use jxjy_platform::seed::{seed, Account, SeedParams};
 use jxjy_store::{Home, ProfileName, Store};
 use jxjy_sync::engine::{login, SyncOptions};
@@ -15,7 +15,7 @@ use jxjy_sync::{CancelToken, Client, Engine, SyncError, SyncReport};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Once};
+use std::sync::Once;
 use std::time::Duration;
 
 static N: AtomicU64 = AtomicU64::new(0);
@@ -54,21 +54,15 @@ pub async fn platform(params: SeedParams, faults: FaultConfig) -> Platform {
     let db = temp_dir("platform").join("p.db");
     let mut conn = jxjy_platform::db::open(&db).unwrap();
     let report = seed(&mut conn, &params).unwrap();
-    let app = router(
-        AppState::new(conn, Config::default()),
-        Arc::new(Faults::new(faults)),
-        Arc::new(RateLimiter::new(0.0, 1.0)),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
+    let addr = jxjy_platform::api::spawn_server(
+        "127.0.0.1:0",
+        conn,
+        Config::default(),
+        faults,
+        RateLimiter::new(0.0, 1.0),
+    )
+    .await
+    .unwrap();
     Platform {
         addr,
         db,
