@@ -464,3 +464,55 @@ async fn a_5mb_download_cut_every_mb_resumes() {
         bytes.len()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn evidence_arrives_whole_through_faults_and_cuts() {
+    let faults = FaultConfig {
+        error_5xx: 0.1,
+        truncate: 0.1,
+        drop: 0.05,
+        seed: 4,
+        ..FaultConfig::default()
+    };
+    let p = platform(small_unit(), faults).await;
+    let proxy = proxy(
+        &p,
+        LinkConfig {
+            reset_after: Some((20_000, 100_000)),
+            seed: 9,
+            ..LinkConfig::default()
+        },
+    )
+    .await;
+    let url = proxy.url();
+    let mut s = logged_in_with_retries(&p, &url).await;
+    for _ in 0..20 {
+        if let Ok(r) = sync(&mut s, &url, true).await {
+            if r.evidence_failed == 0 {
+                break;
+            }
+        }
+    }
+    assert!(
+        s.evidence_to_fetch(None).unwrap().is_empty(),
+        "every file arrived"
+    );
+    let shas: Vec<String> = p
+        .conn()
+        .prepare("SELECT sha256 FROM evidence")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(shas.len() > 50);
+    for sha in &shas {
+        let bytes = s.read_evidence(sha).unwrap();
+        use sha2::Digest;
+        let got: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(&got, sha);
+    }
+}
