@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/build-ui.sh
-cargo build --locked --bin jxjy-review --bin jxjy --bin jxjy-platform
+cargo build --locked -p jxjy-review -p jxjy-cli -p jxjy-platform
 
 demo=${JXJY_DEMO_DIR:-.demo}
 mkdir -p "$demo"
