@@ -53,6 +53,25 @@ fn status_code(s: Status) -> String {
         .unwrap_or_default()
 }
 
+/// Stores a declaration's new version under change sequence `seq`.
+fn write_declaration(
+    tx: &rusqlite::Transaction<'_>,
+    d: &Declaration,
+    seq: i64,
+) -> anyhow::Result<()> {
+    tx.execute(
+        "UPDATE declarations SET version = ?2, status = ?3, doc = ?4, seq = ?5 WHERE id = ?1",
+        params![
+            d.id,
+            d.version as i64,
+            status_code(d.status),
+            serde_json::to_string(d)?,
+            seq
+        ],
+    )?;
+    Ok(())
+}
+
 /// A new version of a declaration (the claimed hours change by one, the title notes it), back
 /// in unit review; or a withdrawal (a tombstone). Returns the new version.
 pub fn amend(conn: &mut Connection, id: &str, withdraw: bool) -> anyhow::Result<u64> {
@@ -79,16 +98,7 @@ pub fn amend(conn: &mut Connection, id: &str, withdraw: bool) -> anyhow::Result<
             d.title.push_str("（已修改）");
         }
         d.status = Status::PendingUnitReview;
-        tx.execute(
-            "UPDATE declarations SET version = ?2, status = ?3, doc = ?4, seq = ?5 WHERE id = ?1",
-            params![
-                id,
-                d.version as i64,
-                status_code(d.status),
-                serde_json::to_string(&d)?,
-                seq
-            ],
-        )?;
+        write_declaration(&tx, &d, seq)?;
     }
     tx.commit()?;
     Ok(d.version)
@@ -99,12 +109,12 @@ pub fn amend(conn: &mut Connection, id: &str, withdraw: bool) -> anyhow::Result<
 pub fn advance(conn: &mut Connection, seed: u64) -> anyhow::Result<(usize, usize)> {
     let mut rng = Rng::new(seed);
     let tx = conn.transaction()?;
-    let docs: Vec<(String, String)> = tx
-        .prepare("SELECT id, doc FROM declarations WHERE status = 'unit_approved' AND deleted = 0 ORDER BY id")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+    let docs: Vec<String> = tx
+        .prepare("SELECT doc FROM declarations WHERE status = 'unit_approved' AND deleted = 0 ORDER BY id")?
+        .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     let (mut industry, mut spot) = (0, 0);
-    for (id, doc) in docs {
+    for doc in docs {
         let mut d: Declaration = serde_json::from_str(&doc)?;
         d.status = if rng.chance(10) {
             spot += 1;
@@ -115,16 +125,7 @@ pub fn advance(conn: &mut Connection, seed: u64) -> anyhow::Result<(usize, usize
         industry += 1;
         d.version += 1;
         let seq = next_seq(&tx)?;
-        tx.execute(
-            "UPDATE declarations SET version = ?2, status = ?3, doc = ?4, seq = ?5 WHERE id = ?1",
-            params![
-                id,
-                d.version as i64,
-                status_code(d.status),
-                serde_json::to_string(&d)?,
-                seq
-            ],
-        )?;
+        write_declaration(&tx, &d, seq)?;
     }
     tx.commit()?;
     Ok((industry, spot))

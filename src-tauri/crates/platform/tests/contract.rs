@@ -398,6 +398,22 @@ async fn push_is_idempotent_and_reports_conflicts() {
     );
     let held = jxjy_platform::manage::decisions(&s.conn()).unwrap();
     assert_eq!(held.len(), 1, "the server changed once");
+    // Later stages move the approved declaration on, as a new version.
+    let (industry, _) = jxjy_platform::manage::advance(&mut s.conn(), 1).unwrap();
+    assert!(industry >= 1);
+    let (status, version): (String, i64) = s
+        .conn()
+        .query_row(
+            "SELECT status, version FROM declarations WHERE id = ?1",
+            [d0["id"].as_str().unwrap()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(
+        status == "industry_approved" || status == "spot_checked",
+        "{status}"
+    );
+    assert_eq!(version as u64, v + 1);
     assert_eq!(held[0].idempotency_key, "k-1");
     assert_eq!(held[0].reviewer, s.accounts[0].username);
 

@@ -76,24 +76,14 @@ impl Store {
     /// are dropped (the download starts over) and an error says so.
     pub fn finish_evidence(&mut self, sha256: &str) -> Result<(), StoreError> {
         let bytes = self.evidence_bytes(sha256)?;
-        let tx = self.conn.transaction()?;
-        let ok = hex(&Sha256::digest(&bytes)) == sha256;
-        if ok {
-            tx.execute(
+        if hex(&Sha256::digest(&bytes)) == sha256 {
+            self.conn.execute(
                 "UPDATE evidence SET state = 'present' WHERE sha256 = ?1",
                 [sha256],
             )?;
-        } else {
-            tx.execute("DELETE FROM evidence_chunks WHERE sha256 = ?1", [sha256])?;
-            tx.execute(
-                "UPDATE evidence SET state = 'missing', bytes_stored = 0 WHERE sha256 = ?1",
-                [sha256],
-            )?;
-        }
-        tx.commit()?;
-        if ok {
             Ok(())
         } else {
+            self.reset_evidence(sha256)?;
             Err(evidence_err(
                 sha256,
                 "content does not match its SHA-256; discarded",
