@@ -3,7 +3,6 @@
 //! checksums, and the status summary.
 
 use crate::audit;
-use crate::codes::to_code;
 use crate::db::Store;
 use crate::decide::{decision_from_row, DecisionRecord, DECISION_COLUMNS};
 use crate::error::StoreError;
@@ -284,9 +283,4 @@ impl Store {
 
 fn decision_from_json(text: &str) -> Result<DecisionRecord, StoreError> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-/// Stable code text of a value (used by the sync engine for enums it sends).
-pub fn code<T: Serialize>(v: &T) -> String {
-    to_code(v)
 }
