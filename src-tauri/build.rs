@@ -1,10 +1,34 @@
 //! Generates the Tauri context. The app manifest lists our commands so that the capability file
 //! can allow exactly these and no others.
 
+/// Every command the page may call (also in capabilities/default.json and lib.rs).
+const COMMANDS: &[&str] = &[
+    "app_start",
+    "profile_open",
+    "session",
+    "login",
+    "logout",
+    "queue",
+    "dashboard",
+    "declaration",
+    "decide",
+    "batch_preview",
+    "batch_approve",
+    "conflicts",
+    "history",
+    "roster",
+    "reveal_id_number",
+    "sync_now",
+    "sync_pause",
+    "sync_state",
+    "evidence_content",
+    "credit_preview",
+];
+
 fn main() {
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")
-        .app_manifest(tauri_build::AppManifest::new().commands(&["app_info", "credit_preview"]));
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     if let Err(e) = tauri_build::try_build(attributes) {
         eprintln!("tauri build step failed: {e:#}");
         std::process::exit(1);

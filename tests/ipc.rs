@@ -1,31 +1,69 @@
-//! The shell's commands through Tauri's real IPC path, on the mock runtime (no window needed).
+//! The shell's commands through Tauri's real IPC path on the mock runtime (no window), against
+//! the reference platform served on loopback, with the real SQLCipher store on disk and the
+//! in-memory keyring.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use jxjy_platform::api::Config;
+use jxjy_platform::faults::{FaultConfig, RateLimiter};
+use jxjy_platform::seed::{seed, Account, SeedParams};
+use jxjy_review::sync_worker::Schedule;
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Duration;
+use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
+use tauri::test::{
+    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+};
 use tauri::webview::InvokeRequest;
-use tauri::WebviewWindowBuilder;
+use tauri::{Listener, WebviewWindowBuilder};
 
-fn app() -> (
-    tauri::App<tauri::test::MockRuntime>,
-    tauri::WebviewWindow<tauri::test::MockRuntime>,
-) {
-    let app = jxjy_review::setup(mock_builder())
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let url = "tauri://localhost".parse().unwrap();
-    let window = WebviewWindowBuilder::new(&app, "main", tauri::WebviewUrl::CustomProtocol(url))
-        .build()
-        .unwrap();
-    (app, window)
+type Window = tauri::WebviewWindow<MockRuntime>;
+
+fn temp_dir(tag: &str) -> PathBuf {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let d = std::env::temp_dir().join(format!("jxjy-ipc-{tag}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
 }
 
-fn invoke(
-    window: &tauri::WebviewWindow<tauri::test::MockRuntime>,
-    cmd: &str,
-    args: Value,
-) -> Result<Value, Value> {
+struct Harness {
+    _app: tauri::App<MockRuntime>,
+    w: Window,
+    events: mpsc::Receiver<Value>,
+}
+
+fn app() -> Harness {
+    jxjy_store::keys::install(jxjy_store::keys::Backend::Memory);
+    let home = jxjy_store::Home::new(temp_dir("home"));
+    let schedule = Schedule {
+        first: Duration::from_millis(20),
+        interval: Duration::from_secs(3600),
+        retry: Duration::from_millis(200),
+        retry_max: Duration::from_millis(400),
+    };
+    let app = jxjy_review::setup(mock_builder(), home.clone(), schedule)
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    jxjy_review::attach(app.handle(), home, schedule);
+    let (tx, events) = mpsc::channel();
+    app.listen_any(jxjy_review::SYNC_EVENT, move |e| {
+        let _ = tx.send(serde_json::from_str::<Value>(e.payload()).unwrap());
+    });
+    let url = "tauri://localhost".parse().unwrap();
+    let w = WebviewWindowBuilder::new(&app, "main", tauri::WebviewUrl::CustomProtocol(url))
+        .build()
+        .unwrap();
+    Harness {
+        _app: app,
+        w,
+        events,
+    }
+}
+
+fn request(w: &Window, cmd: &str, args: Value) -> Result<InvokeResponseBody, Value> {
     let request = InvokeRequest {
         cmd: cmd.into(),
         callback: CallbackFn(0),
@@ -35,36 +73,259 @@ fn invoke(
         headers: Default::default(),
         invoke_key: INVOKE_KEY.to_string(),
     };
-    get_ipc_response(window, request).map(|b| b.deserialize::<Value>().unwrap())
+    get_ipc_response(w, request)
+}
+
+fn invoke(w: &Window, cmd: &str, args: Value) -> Result<Value, Value> {
+    request(w, cmd, args).map(|b| b.deserialize::<Value>().unwrap())
+}
+
+impl Harness {
+    /// Waits for the end of a sync and gives its state event.
+    fn sync_finished(&self) -> Value {
+        let deadline = std::time::Instant::now() + Duration::from_secs(120);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let e = self
+                .events
+                .recv_timeout(left)
+                .expect("no sync finished in time");
+            if e["kind"] == "state"
+                && e["running"] == false
+                && (!e["report"].is_null() || !e["error"].is_null())
+            {
+                return e;
+            }
+        }
+    }
+}
+
+struct Platform {
+    url: String,
+    db: PathBuf,
+    account: Account,
+}
+
+fn platform() -> Platform {
+    let db = temp_dir("platform").join("p.db");
+    let mut conn = jxjy_platform::db::open(&db).unwrap();
+    let params = SeedParams {
+        units: 1,
+        staff_per_unit: 30,
+        declarations_per_staff: 5,
+        evidence: true,
+        seed: 11,
+        year: 2019,
+    };
+    let report = seed(&mut conn, &params).unwrap();
+    let addr = tauri::async_runtime::block_on(jxjy_platform::api::spawn_server(
+        "127.0.0.1:0",
+        conn,
+        Config::default(),
+        FaultConfig::default(),
+        RateLimiter::new(0.0, 1.0),
+    ))
+    .unwrap();
+    Platform {
+        url: format!("http://{addr}"),
+        db,
+        account: report.accounts[0].clone(),
+    }
 }
 
 #[test]
-fn app_info_lists_the_rule_sets() {
-    let (_app, w) = app();
-    let info = invoke(&w, "app_info", json!({})).unwrap();
-    assert_eq!(info["rule_sets"][0]["id"], "bingtuan-2019");
-    assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
+fn review_flow_over_ipc_against_the_reference_platform() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let p = platform();
+    let h = app();
+    let w = &h.w;
+
+    let start = invoke(w, "app_start", json!({})).unwrap();
+    assert_eq!(start["profiles"], json!([]));
+    assert_eq!(start["rule_sets"][0]["id"], "bingtuan-2019");
+
+    // Nothing works before a profile is open.
+    let err = invoke(w, "queue", json!({"filter": {}})).unwrap_err();
+    assert_eq!(err["code"], "no_profile");
+
+    let s = invoke(w, "profile_open", json!({"name": "reviewer-1"})).unwrap();
+    assert_eq!(s["logged_in"], false);
+    let err = invoke(w, "profile_open", json!({"name": "../evil"})).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+
+    let login = |password: &str| {
+        invoke(
+            w,
+            "login",
+            json!({"input": {"server": p.url, "username": p.account.username, "password": password, "year": 2019}}),
+        )
+    };
+    let err = login("wrong-password").unwrap_err();
+    assert_eq!(err["code"], "not_logged_in");
+    assert_eq!(err["message"], "用户名或密码不正确");
+    let err = invoke(
+        w,
+        "login",
+        json!({"input": {"server": "file:///etc/passwd", "username": "a", "password": "b", "year": 2019}}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+
+    let s = login(&p.account.password).unwrap();
+    assert_eq!(s["logged_in"], true);
+    assert_eq!(s["unit_id"], p.account.unit_id.as_str());
+    // The login starts the first sync; progress events come before its end.
+    let done = h.sync_finished();
+    assert!(done["error"].is_null(), "{done}");
+    // Five per person, plus the duplicates the seed plants for the checks to find.
+    assert!(
+        done["report"]["declarations_received"].as_u64().unwrap() >= 150,
+        "{done}"
+    );
+    assert!(done["report"]["evidence_downloaded"].as_u64().unwrap() > 0);
+
+    let page = invoke(
+        w,
+        "queue",
+        json!({"filter": {"status": "pending_unit_review", "review_state": "open", "limit": 500}}),
+    )
+    .unwrap();
+    let rows = page["rows"].as_array().unwrap();
+    assert!(rows.len() > 10, "{}", rows.len());
+    assert!(rows.iter().all(|r| r["status"] == "pending_unit_review"));
+    let clean: Vec<&Value> = rows.iter().filter(|r| r["flags"] == json!([])).collect();
+    let flagged: Vec<&Value> = rows.iter().filter(|r| r["flags"] != json!([])).collect();
+    assert!(clean.len() >= 3 && !flagged.is_empty());
+
+    // The declaration view, and its evidence through the sniffing gate.
+    let id = clean[0]["id"].as_str().unwrap();
+    let view = invoke(w, "declaration", json!({"id": id})).unwrap();
+    assert!(view["evaluation"]["explanation"]
+        .as_str()
+        .unwrap()
+        .contains("学时"));
+    let ev = view["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["state"] == "present");
+    if let Some(ev) = ev {
+        let body = request(w, "evidence_content", json!({"sha256": ev["sha256"]})).unwrap();
+        let InvokeResponseBody::Raw(bytes) = body else {
+            panic!("evidence should come as raw bytes")
+        };
+        assert!(jxjy_core::filekind::sniff(&bytes).is_some());
+    }
+    let err = invoke(w, "evidence_content", json!({"sha256": "../../etc/passwd"})).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+
+    // One decision by hand; a changed credit without a reason is refused in Rust.
+    let version = view["declaration"]["version"].clone();
+    let err = invoke(
+        w,
+        "decide",
+        json!({"input": {"declaration_id": id, "declaration_version": version, "outcome": "approve", "credited_hours": 999}}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    let rec = invoke(
+        w,
+        "decide",
+        json!({"input": {"declaration_id": id, "declaration_version": version, "outcome": "approve", "credited_hours": null, "reason": null}}),
+    )
+    .unwrap();
+    assert_eq!(rec["state"], "pending");
+    assert_eq!(rec["credited_hours"], view["evaluation"]["credited_hours"]);
+
+    // Batch: flagged and already decided items are left out, with reasons.
+    let ids: Vec<&str> = [clean[0], clean[1], clean[2], flagged[0]]
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let plan = invoke(w, "batch_preview", json!({"ids": ids})).unwrap();
+    assert_eq!(plan["eligible"].as_array().unwrap().len(), 2);
+    assert_eq!(plan["skipped"].as_array().unwrap().len(), 2);
+    let result = invoke(w, "batch_approve", json!({"ids": ids})).unwrap();
+    assert_eq!(result["approved"].as_array().unwrap().len(), 2);
+    let dash = invoke(w, "dashboard", json!({})).unwrap();
+    assert_eq!(dash["pending_upload"], 3);
+
+    let history = invoke(w, "history", json!({"id": id})).unwrap();
+    assert_eq!(history[0]["action"], "decide");
+
+    // Sync now: the three decisions reach the platform, once each.
+    invoke(w, "sync_now", json!({"evidence_first": null})).unwrap();
+    let done = h.sync_finished();
+    assert!(done["error"].is_null(), "{done}");
+    assert_eq!(done["report"]["applied"], 3);
+    assert_eq!(done["status"]["pending"], 0);
+    let conn = jxjy_platform::db::open(&p.db).unwrap();
+    let decisions = jxjy_platform::manage::decisions(&conn).unwrap();
+    assert_eq!(decisions.len(), 3);
+    assert!(decisions
+        .iter()
+        .any(|d| d.declaration_id == id && d.outcome == "approve"));
+
+    // The staff view with the year's ledger; ID numbers masked unless revealed (audited).
+    let roster = invoke(w, "roster", json!({"filter": {"year": 2019, "limit": 100}})).unwrap();
+    assert_eq!(roster["total"], 30);
+    let first = &roster["rows"][0];
+    assert!(first["staff"]["id_number_masked"]
+        .as_str()
+        .unwrap()
+        .contains('*'));
+    let full = invoke(
+        w,
+        "reveal_id_number",
+        json!({"staff_id": first["staff"]["id"]}),
+    )
+    .unwrap();
+    assert_eq!(full.as_str().unwrap().len(), 18);
+
+    // Inputs are checked in Rust.
+    for (cmd, args) in [
+        ("queue", json!({"filter": {"limit": 1000}})),
+        ("queue", json!({"filter": {"review_state": "x' OR 1=1"}})),
+        (
+            "declaration",
+            json!({"id": "'; DROP TABLE declarations; --"}),
+        ),
+        ("batch_preview", json!({"ids": []})),
+        (
+            "decide",
+            json!({"input": {"declaration_id": id, "declaration_version": version, "outcome": "reject", "credited_hours": 3}}),
+        ),
+    ] {
+        let err = invoke(w, cmd, args.clone()).unwrap_err();
+        assert_eq!(err["code"], "invalid_input", "{cmd} {args}: {err}");
+    }
+    let err = invoke(w, "declaration", json!({"id": "NO-SUCH"})).unwrap_err();
+    assert_eq!(err["code"], "not_found");
+
+    // The profile is listed and remembered for the next start.
+    let start = invoke(w, "app_start", json!({})).unwrap();
+    assert_eq!(start["profiles"], json!(["reviewer-1"]));
+    assert_eq!(start["last_profile"], "reviewer-1");
 }
 
 #[test]
 fn credit_preview_evaluates_and_errors_are_code_and_message() {
-    let (_app, w) = app();
+    let h = app();
     let doc = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/examples/domain-example.json"
     ))
     .unwrap();
     let e = invoke(
-        &w,
+        &h.w,
         "credit_preview",
         json!({"document": doc, "today": "2019-12-31"}),
     )
     .unwrap();
     assert_eq!(e["declarations"][0]["credited_hours"], 24);
-
     let bad = doc.replace("\"academic_conference\"", "\"webinar\"");
     let err = invoke(
-        &w,
+        &h.w,
         "credit_preview",
         json!({"document": bad, "today": "2019-12-31"}),
     )
@@ -76,7 +337,9 @@ fn credit_preview_evaluates_and_errors_are_code_and_message() {
 }
 
 #[test]
-fn unknown_commands_are_refused() {
-    let (_app, w) = app();
-    assert!(invoke(&w, "plugin:fs|read_file", json!({"path": "/etc/passwd"})).is_err());
+fn unknown_commands_and_plugins_are_refused() {
+    let h = app();
+    assert!(invoke(&h.w, "plugin:fs|read_file", json!({"path": "/etc/passwd"})).is_err());
+    assert!(invoke(&h.w, "plugin:shell|execute", json!({"program": "sh"})).is_err());
+    assert!(invoke(&h.w, "app_info", json!({})).is_err());
 }

@@ -1,20 +1,51 @@
-//! The one error that crosses IPC: a closed set of codes (mirrored in TypeScript) and a message
-//! in Chinese for the reviewer.
+//! The one error that crosses IPC: a closed set of codes (mirrored in TypeScript through the
+//! generated bindings) and a message in Chinese for the reviewer. English details go to the log.
 
+use jxjy_store::StoreError;
+use jxjy_sync::SyncError;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The page sent something the app cannot accept.
     InvalidInput,
     /// A rule set is missing or broken.
     RuleSet,
+    /// No reviewer profile is open.
+    NoProfile,
+    /// The profile has no platform login yet, or it expired.
+    NotLoggedIn,
+    /// The database key is not in the OS keyring.
+    KeyMissing,
+    WrongKey,
+    /// The OS keyring cannot be reached.
+    Keyring,
+    DatabaseTooNew,
+    Io,
+    NotFound,
+    /// The declaration changed or was withdrawn since the reviewer saw it.
+    Stale,
+    /// The action is not allowed in the item's state.
+    NotAllowed,
+    Evidence,
+    /// The file is of a kind the viewer refuses (script-capable or unknown).
+    UnsupportedFile,
+    Database,
+    /// The platform cannot be reached now.
+    Offline,
+    /// The platform refused the request.
+    Refused,
+    /// The platform sent data the app cannot use.
+    BadData,
+    Cancelled,
+    /// A sync is already running.
+    Busy,
     /// Anything unexpected; details go to the log.
     Internal,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error, ts_rs::TS)]
 #[error("{code:?}: {message}")]
 pub struct AppError {
     pub code: ErrorCode,
@@ -28,16 +59,63 @@ impl AppError {
             message: message.into(),
         }
     }
+
+    pub fn invalid(message: impl Into<String>) -> AppError {
+        AppError::new(ErrorCode::InvalidInput, message)
+    }
+
+    pub fn internal(detail: impl std::fmt::Display) -> AppError {
+        AppError::new(ErrorCode::Internal, format!("内部错误：{detail}"))
+    }
 }
 
 impl From<jxjy_core::InputError> for AppError {
     fn from(e: jxjy_core::InputError) -> AppError {
-        AppError::new(ErrorCode::InvalidInput, format!("申报数据有误：{e}"))
+        AppError::invalid(format!("申报数据有误：{e}"))
     }
 }
 
 impl From<jxjy_core::RuleSetError> for AppError {
     fn from(e: jxjy_core::RuleSetError) -> AppError {
         AppError::new(ErrorCode::RuleSet, format!("学时认定标准有误：{e}"))
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        AppError::new(store_code(&e), e.message_zh())
+    }
+}
+
+fn store_code(e: &StoreError) -> ErrorCode {
+    match e.code() {
+        "key_missing" => ErrorCode::KeyMissing,
+        "wrong_key" => ErrorCode::WrongKey,
+        "keyring" => ErrorCode::Keyring,
+        "database_too_new" => ErrorCode::DatabaseTooNew,
+        "invalid_input" => ErrorCode::InvalidInput,
+        "io" => ErrorCode::Io,
+        "not_found" => ErrorCode::NotFound,
+        "stale" => ErrorCode::Stale,
+        "not_allowed" => ErrorCode::NotAllowed,
+        "evidence" => ErrorCode::Evidence,
+        "database" => ErrorCode::Database,
+        _ => ErrorCode::Internal,
+    }
+}
+
+impl From<SyncError> for AppError {
+    fn from(e: SyncError) -> AppError {
+        let code = match &e {
+            SyncError::Transient(_) | SyncError::RateLimited { .. } | SyncError::GaveUp { .. } => {
+                ErrorCode::Offline
+            }
+            SyncError::Unauthorized(_) | SyncError::NotLoggedIn => ErrorCode::NotLoggedIn,
+            SyncError::Refused { .. } => ErrorCode::Refused,
+            SyncError::Cancelled => ErrorCode::Cancelled,
+            SyncError::BadData(_) => ErrorCode::BadData,
+            SyncError::Store(s) => store_code(s),
+        };
+        AppError::new(code, e.message_zh())
     }
 }

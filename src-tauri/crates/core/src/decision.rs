@@ -8,6 +8,7 @@ use thiserror::Error;
 
 /// 通过 / 退回修改 / 不予认定.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Approve,
@@ -26,6 +27,7 @@ impl Outcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Decision {
     pub declaration_id: String,
     /// The platform version of the declaration the reviewer saw.

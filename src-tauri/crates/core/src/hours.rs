@@ -7,6 +7,7 @@ use std::ops::{Add, AddAssign, Mul, Sub};
 
 /// A number of study hours (学时), stored as hundredths of an hour.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "number"))]
 pub struct Hours(i64);
 
 impl Hours {

@@ -7,6 +7,7 @@
 mod date_format;
 pub mod decision;
 pub mod engine;
+pub mod filekind;
 pub mod flags;
 pub mod hours;
 pub mod idnumber;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// 公需科目 / 专业科目.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     Public,
@@ -15,6 +16,7 @@ pub enum Category {
 
 /// The form of study a declaration claims (学习形式).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Form {
     OnlineCourse,
@@ -60,6 +62,7 @@ impl Form {
 
 /// Level of an academic conference (A4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ConferenceLevel {
     National,
@@ -68,6 +71,7 @@ pub enum ConferenceLevel {
 
 /// Level of a national qualification exam (A5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ExamLevel {
     Senior,
@@ -77,6 +81,7 @@ pub enum ExamLevel {
 
 /// A staff member's current title level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum TitleLevel {
     SeniorFull,
@@ -89,6 +94,7 @@ pub enum TitleLevel {
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     #[default]
@@ -114,6 +120,7 @@ impl Status {
 
 /// A professional-technical staff member (专业技术人员) of the unit's roster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Staff {
     pub id: String,
     pub name: String,
@@ -140,6 +147,7 @@ fn default_version() -> u64 {
 
 /// An evidence file (证明材料), content-addressed by SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Evidence {
     pub id: String,
     pub file_name: String,
@@ -150,6 +158,7 @@ pub struct Evidence {
 
 /// One declaration (学时申报) of one staff member.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Declaration {
     pub id: String,
     pub staff_id: String,
@@ -164,8 +173,10 @@ pub struct Declaration {
     #[serde(default)]
     pub organizer: String,
     #[serde(with = "crate::date_format")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub start_date: NaiveDate,
     #[serde(with = "crate::date_format")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub end_date: NaiveDate,
     #[serde(default)]
     pub days: Option<u32>,
@@ -193,6 +204,7 @@ impl Declaration {
 
 /// The interchange document: the reviewed year, the rule set and the unit's data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Input {
     pub year: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -205,6 +217,7 @@ pub struct Input {
 
 /// What counts as deemed complete (视同完成).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Deemed {
     /// The year's professional requirement (A3).
@@ -215,6 +228,7 @@ pub enum Deemed {
 
 /// The engine's verdict on one declaration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeclarationResult {
     pub id: String,
     pub staff_id: String,
@@ -233,6 +247,7 @@ pub struct DeclarationResult {
 
 /// Hours still missing per category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Shortfall {
     pub public: Hours,
     pub professional: Hours,
@@ -240,6 +255,7 @@ pub struct Shortfall {
 
 /// One staff member's annual ledger (年度完成情况).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LedgerEntry {
     pub staff_id: String,
     pub year: i32,
@@ -255,6 +271,7 @@ pub struct LedgerEntry {
 
 /// The whole evaluation of an input.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Evaluation {
     pub declarations: Vec<DeclarationResult>,
     pub ledger: Vec<LedgerEntry>,

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// A stored decision and where it stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DecisionRecord {
     pub key: String,
     pub declaration_id: String,

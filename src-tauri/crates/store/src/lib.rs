@@ -5,6 +5,7 @@
 //! is a hash chain that detects edited, inserted and deleted entries.
 
 pub mod audit;
+pub mod batch;
 mod codes;
 pub mod db;
 pub mod decide;
@@ -15,6 +16,7 @@ pub mod keys;
 pub mod memory_keyring;
 pub mod profile;
 pub mod queries;
+pub mod roster;
 mod schema;
 pub mod sync_state;
 

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 /// Sort orders of the queue; each maps to a fixed SQL expression, never to input text.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SortKey {
     #[default]
@@ -41,6 +42,7 @@ impl SortKey {
 
 /// The review queue's filter, sort and page.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct QueueFilter {
     pub status: Option<Status>,
@@ -63,6 +65,7 @@ pub struct QueueFilter {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QueueRow {
     pub id: String,
     pub version: u64,
@@ -83,12 +86,14 @@ pub struct QueueRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QueuePage {
     pub rows: Vec<QueueRow>,
     pub total: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StaffView {
     pub id: String,
     pub name: String,
@@ -101,6 +106,7 @@ pub struct StaffView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EvidenceView {
     pub id: String,
     pub file_name: String,
@@ -114,6 +120,7 @@ pub struct EvidenceView {
 
 /// One declaration with everything the detail screen shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeclarationView {
     pub declaration: Declaration,
     pub review_state: String,
@@ -126,6 +133,7 @@ pub struct DeclarationView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Dashboard {
     pub total: i64,
     pub by_status: Vec<(Status, i64)>,
@@ -139,7 +147,7 @@ pub struct Dashboard {
 }
 
 /// Escapes LIKE wildcards so a search for `50%` finds the text `50%`.
-fn like_fragment(s: &str) -> String {
+pub(crate) fn like_fragment(s: &str) -> String {
     let escaped = s
         .replace('\\', "\\\\")
         .replace('%', "\\%")
@@ -147,7 +155,7 @@ fn like_fragment(s: &str) -> String {
     format!("%{escaped}%")
 }
 
-fn staff_view(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<StaffView> {
+pub(crate) fn staff_view(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<StaffView> {
     let level: Option<String> = r.get(at + 5)?;
     let number: String = r.get(at + 2)?;
     Ok(StaffView {

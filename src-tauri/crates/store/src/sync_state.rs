@@ -28,6 +28,7 @@ pub enum PushOutcome {
 
 /// The sync bar's summary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncStatus {
     pub pending: i64,
     pub in_flight: i64,
@@ -47,6 +48,7 @@ pub struct SyncStatus {
 
 /// A conflict as the reviewer sees it: their decision and the platform's current declaration.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConflictView {
     pub id: i64,
     pub declaration_id: String,

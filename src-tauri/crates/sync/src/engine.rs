@@ -127,6 +127,7 @@ async fn stream_range(
 
 /// What one sync did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncReport {
     pub staff_received: u64,
     pub declarations_received: u64,

@@ -1,0 +1,121 @@
+//! Batch approval: only open, unflagged, evaluated items pending unit review qualify; every
+//! other item is listed with the reason it was left out, so the summary the reviewer confirms
+//! is exactly what will be recorded.
+
+use crate::db::Store;
+use crate::error::StoreError;
+use chrono::{DateTime, Utc};
+use jxjy_core::decision::{Decision, Outcome};
+use jxjy_core::{Category, Hours, Status};
+use serde::Serialize;
+
+/// At most this many items per batch.
+pub const MAX_BATCH: usize = 2000;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BatchItem {
+    pub id: String,
+    pub version: u64,
+    pub staff_name: Option<String>,
+    pub credited_hours: Hours,
+    pub category: Category,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BatchSkip {
+    pub id: String,
+    /// Why, in Chinese.
+    pub reason: String,
+}
+
+/// What a batch approval would record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BatchPlan {
+    pub eligible: Vec<BatchItem>,
+    pub skipped: Vec<BatchSkip>,
+    pub total_hours: Hours,
+}
+
+impl Store {
+    /// Sorts `ids` into those a batch approval may record and those it must leave out.
+    pub fn batch_plan(&self, ids: &[String]) -> Result<BatchPlan, StoreError> {
+        let mut eligible = Vec::new();
+        let mut skipped = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for id in ids.iter().filter(|id| seen.insert(id.as_str())) {
+            let skip = |reason: &str| BatchSkip {
+                id: id.clone(),
+                reason: reason.to_owned(),
+            };
+            let view = match self.declaration(id) {
+                Ok(v) => v,
+                Err(StoreError::NotFound { .. }) => {
+                    skipped.push(skip("本地没有这条申报"));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let reason = if view.withdrawn {
+                Some("申报已撤回")
+            } else if view.declaration.status != Status::PendingUnitReview {
+                Some("不在“待单位初审”状态")
+            } else if view.review_state != "open" {
+                Some("已审核或有冲突，须逐条处理")
+            } else {
+                match &view.evaluation {
+                    None => Some("尚未核算学时"),
+                    Some(e) if !e.flags.is_empty() => Some("有疑点标记，须逐条审核"),
+                    Some(_) => None,
+                }
+            };
+            match (reason, view.evaluation) {
+                (None, Some(e)) => eligible.push(BatchItem {
+                    id: id.clone(),
+                    version: view.declaration.version,
+                    staff_name: view.staff.map(|s| s.name),
+                    credited_hours: e.credited_hours,
+                    category: e.category,
+                }),
+                (Some(r), _) => skipped.push(skip(r)),
+                (None, None) => skipped.push(skip("尚未核算学时")),
+            }
+        }
+        let total_hours = eligible.iter().map(|i| i.credited_hours).sum();
+        Ok(BatchPlan {
+            eligible,
+            skipped,
+            total_hours,
+        })
+    }
+
+    /// Records an approval with the computed credit for every eligible item of `plan`, each in
+    /// its own transaction; `key` makes each decision's idempotency key.
+    pub fn batch_approve(
+        &mut self,
+        plan: &BatchPlan,
+        reviewer: &str,
+        now: DateTime<Utc>,
+        mut key: impl FnMut() -> String,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut done = Vec::with_capacity(plan.eligible.len());
+        for item in &plan.eligible {
+            let decision = Decision {
+                declaration_id: item.id.clone(),
+                declaration_version: item.version,
+                outcome: Outcome::Approve,
+                credited_hours: Some(item.credited_hours),
+                category: Some(item.category),
+                reason: None,
+                reviewer: reviewer.to_owned(),
+                decided_at: now,
+                idempotency_key: key(),
+            };
+            self.decide(&decision, now)?;
+            done.push(item.id.clone());
+        }
+        Ok(done)
+    }
+}

@@ -1,0 +1,78 @@
+//! The TypeScript declarations of every type that crosses IPC, in one file
+//! (`ui/src/bindings.ts`). A test regenerates it and fails when the committed file differs.
+
+use ts_rs::TS;
+
+macro_rules! decls {
+    ($cfg:expr; $($t:ty),* $(,)?) => {
+        vec![$(<$t as TS>::decl($cfg)),*]
+    };
+}
+
+/// The whole `bindings.ts` text.
+pub fn typescript() -> String {
+    use jxjy_core::decision::{Decision, Outcome};
+    use jxjy_core::model::*;
+    let mut out = String::from(
+        "// Generated from the Rust types by `cargo test --test bindings` (UPDATE_BINDINGS=1 to write).\n// Do not edit: CI fails when this file and the Rust types differ.\n",
+    );
+    // serde_json writes 64-bit integers as plain numbers; all ours fit in 2^53.
+    let cfg = &ts_rs::Config::new().with_large_int("number");
+    let all = decls![cfg;
+        crate::error::ErrorCode,
+        crate::error::AppError,
+        crate::commands::session::RuleSetInfo,
+        crate::commands::session::StartInfo,
+        crate::commands::session::SessionInfo,
+        crate::commands::session::LoginInput,
+        crate::commands::review::DecideInput,
+        crate::commands::review::BatchResult,
+        crate::sync_worker::SyncEvent,
+        crate::sync_worker::SyncState,
+        jxjy_core::Hours,
+        jxjy_core::Flag,
+        jxjy_core::filekind::FileKind,
+        Category,
+        Form,
+        ConferenceLevel,
+        ExamLevel,
+        TitleLevel,
+        Status,
+        Evidence,
+        Declaration,
+        Deemed,
+        DeclarationResult,
+        Shortfall,
+        LedgerEntry,
+        Evaluation,
+        Outcome,
+        Decision,
+        jxjy_store::queries::SortKey,
+        jxjy_store::queries::QueueFilter,
+        jxjy_store::queries::QueueRow,
+        jxjy_store::queries::QueuePage,
+        jxjy_store::queries::StaffView,
+        jxjy_store::queries::EvidenceView,
+        jxjy_store::queries::DeclarationView,
+        jxjy_store::queries::Dashboard,
+        jxjy_store::roster::RosterFilter,
+        jxjy_store::roster::RosterRow,
+        jxjy_store::roster::RosterPage,
+        jxjy_store::batch::BatchItem,
+        jxjy_store::batch::BatchSkip,
+        jxjy_store::batch::BatchPlan,
+        jxjy_store::decide::DecisionRecord,
+        jxjy_store::audit::AuditEntry,
+        jxjy_store::sync_state::SyncStatus,
+        jxjy_store::sync_state::ConflictView,
+        jxjy_sync::Phase,
+        jxjy_sync::Progress,
+        jxjy_sync::SyncReport,
+    ];
+    for d in all {
+        out.push_str("\nexport ");
+        out.push_str(&d);
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,128 @@
+//! What the app holds while it runs: the data folder, the log, and the open profile (its store
+//! connection for the review screens and its sync worker). Store work runs on tokio's blocking
+//! pool, never on the UI thread.
+
+use crate::applog::AppLog;
+use crate::error::{AppError, ErrorCode};
+use crate::sync_worker::{Emit, Schedule, SyncWorker};
+use jxjy_store::keys;
+use jxjy_store::{Home, ProfileName, Store, StoreError};
+use std::sync::{Arc, Mutex};
+
+/// Opens a profile's store; a new profile gets a fresh 256-bit key from the OS.
+pub fn open_store(home: &Home, profile: &ProfileName) -> Result<Store, StoreError> {
+    let key = keys::os_random_key()?;
+    Store::open(home, profile, move || key)
+}
+
+pub struct Session {
+    pub profile: ProfileName,
+    pub store: Store,
+    pub worker: SyncWorker,
+}
+
+impl Session {
+    /// The logged-in reviewer's platform user name.
+    pub fn reviewer(&self) -> Result<String, AppError> {
+        self.store
+            .meta("username")?
+            .ok_or_else(|| AppError::new(ErrorCode::NotLoggedIn, "尚未登录平台，请先登录"))
+    }
+}
+
+pub struct AppState {
+    pub home: Home,
+    pub log: Arc<AppLog>,
+    pub emit: Emit,
+    pub schedule: Schedule,
+    session: Mutex<Option<Session>>,
+}
+
+impl AppState {
+    pub fn new(home: Home, emit: Emit, schedule: Schedule) -> AppState {
+        AppState {
+            home,
+            log: Arc::new(AppLog::default()),
+            emit,
+            schedule,
+            session: Mutex::new(None),
+        }
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Option<Session>>, AppError> {
+        self.session
+            .lock()
+            .map_err(|_| AppError::internal("session lock poisoned"))
+    }
+
+    /// Opens `profile` (creating it on first use), closing the one open before.
+    pub fn open_profile(&self, profile: ProfileName) -> Result<(), AppError> {
+        let mut g = self.lock()?;
+        // The old worker stops (and its connection closes) before the new one starts.
+        *g = None;
+        let store = open_store(&self.home, &profile)?;
+        if let Err(e) = self.log.open(&self.home.profile_dir(&profile).join("logs")) {
+            eprintln!("cannot open the log file: {e}");
+        }
+        self.log
+            .info(&format!("profile `{}` opened", profile.as_str()));
+        let worker = SyncWorker::start(
+            self.home.clone(),
+            profile.clone(),
+            self.emit.clone(),
+            self.log.clone(),
+            self.schedule,
+        )?;
+        if let Err(e) = std::fs::write(self.home.root().join("last-profile"), profile.as_str()) {
+            self.log
+                .warn(&format!("cannot remember the last profile: {e}"));
+        }
+        *g = Some(Session {
+            profile,
+            store,
+            worker,
+        });
+        Ok(())
+    }
+
+    /// The profile opened last time, if it still exists.
+    pub fn last_profile(&self) -> Option<String> {
+        let name = std::fs::read_to_string(self.home.root().join("last-profile")).ok()?;
+        let name = ProfileName::new(name.trim()).ok()?;
+        self.home
+            .db_path(&name)
+            .exists()
+            .then(|| name.as_str().to_owned())
+    }
+
+    /// Runs `f` on the open session.
+    pub fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Session) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let mut g = self.lock()?;
+        let s = g
+            .as_mut()
+            .ok_or_else(|| AppError::new(ErrorCode::NoProfile, "尚未打开审核档案"))?;
+        f(s)
+    }
+}
+
+/// Runs `f` on the open session on the blocking pool, so SQLite never blocks the UI thread.
+pub async fn blocking<T: Send + 'static>(
+    state: &Arc<AppState>,
+    f: impl FnOnce(&mut Session) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let state = state.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let result = state.with(f);
+        if let Err(e) = &result {
+            if e.code == ErrorCode::Internal || e.code == ErrorCode::Database {
+                state.log.error(&format!("{:?}: {}", e.code, e.message));
+            }
+        }
+        result
+    })
+    .await
+    .map_err(AppError::internal)?
+}

@@ -1,0 +1,295 @@
+//! One background thread per open profile runs the sync engine: at start, on "sync now", on a
+//! timer, and every few seconds while the link is down so that sync resumes by itself when it
+//! returns. It owns its own database connection, so the review screens never wait for a sync.
+//! Progress and state go out through an injected `Emit` (Tauri events in the app).
+
+use crate::applog::AppLog;
+use crate::error::{AppError, ErrorCode};
+use jxjy_store::sync_state::SyncStatus;
+use jxjy_store::{Home, ProfileName, Store};
+use jxjy_sync::engine::{SyncOptions, SyncReport};
+use jxjy_sync::{CancelToken, Client, Engine, Progress};
+use serde::Serialize;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// What the sync bar hears.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SyncEvent {
+    Progress(Progress),
+    State(Box<SyncState>),
+}
+
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct SyncState {
+    pub running: bool,
+    pub status: Option<SyncStatus>,
+    /// The last attempt's failure, for the reviewer.
+    pub error: Option<AppError>,
+    pub report: Option<SyncReport>,
+    /// Seconds until the next automatic attempt.
+    pub next_in_secs: Option<u64>,
+}
+
+pub type Emit = Arc<dyn Fn(SyncEvent) + Send + Sync>;
+
+/// When automatic syncs happen.
+#[derive(Debug, Clone, Copy)]
+pub struct Schedule {
+    pub first: Duration,
+    pub interval: Duration,
+    /// After a failed attempt; doubles up to `retry_max` while the link stays down.
+    pub retry: Duration,
+    pub retry_max: Duration,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Schedule {
+            first: Duration::from_millis(300),
+            interval: Duration::from_secs(300),
+            retry: Duration::from_secs(10),
+            retry_max: Duration::from_secs(60),
+        }
+    }
+}
+
+enum Request {
+    Now { evidence_first: Option<String> },
+    Stop,
+}
+
+pub struct SyncWorker {
+    tx: mpsc::Sender<Request>,
+    cancel: Arc<Mutex<CancelToken>>,
+    running: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+fn seed() -> u64 {
+    let mut b = [0u8; 8];
+    if getrandom::fill(&mut b).is_err() {
+        // Retry jitter only.
+        return chrono::Utc::now().timestamp_micros() as u64;
+    }
+    u64::from_le_bytes(b)
+}
+
+struct Ctx {
+    home: Home,
+    profile: ProfileName,
+    emit: Emit,
+    log: Arc<AppLog>,
+    cancel: Arc<Mutex<CancelToken>>,
+    running: Arc<AtomicBool>,
+}
+
+impl Ctx {
+    fn state(
+        &self,
+        store: Option<&Store>,
+        error: Option<AppError>,
+        report: Option<SyncReport>,
+        next: Option<Duration>,
+    ) {
+        let status = store.and_then(|s| match s.sync_status() {
+            Ok(st) => Some(st),
+            Err(e) => {
+                self.log.error(&format!("sync status unreadable: {e}"));
+                None
+            }
+        });
+        (self.emit)(SyncEvent::State(Box::new(SyncState {
+            running: self.running.load(Ordering::SeqCst),
+            status,
+            error,
+            report,
+            next_in_secs: next.map(|d| d.as_secs()),
+        })));
+    }
+
+    fn fresh_cancel(&self) -> CancelToken {
+        let token = CancelToken::default();
+        if let Ok(mut g) = self.cancel.lock() {
+            *g = token.clone();
+        }
+        token
+    }
+
+    /// One sync; the error is already mapped for the reviewer.
+    fn run_once(
+        &self,
+        rt: &tokio::runtime::Runtime,
+        store: &mut Store,
+        evidence_first: Option<String>,
+    ) -> Result<SyncReport, AppError> {
+        let server = store
+            .meta("server")?
+            .ok_or_else(|| AppError::new(ErrorCode::NotLoggedIn, "尚未登录平台，请先登录"))?;
+        let client = Client::new(&server)?;
+        let emit = self.emit.clone();
+        // At most ten progress events a second, plus every phase change.
+        let last = Mutex::new((Instant::now(), None));
+        let sink = move |p: &Progress| {
+            let Ok(mut g) = last.lock() else { return };
+            let phase_changed = g.1 != Some(p.phase);
+            if phase_changed || g.0.elapsed() >= Duration::from_millis(100) {
+                *g = (Instant::now(), Some(p.phase));
+                emit(SyncEvent::Progress(p.clone()));
+            }
+        };
+        let now = chrono::Utc::now;
+        let mut engine = Engine::new(store, client, &sink, self.fresh_cancel(), seed(), &now);
+        // Give up on one attempt soon; the worker tries again on its own schedule.
+        engine.policy.max_attempts = Some(4);
+        let options = SyncOptions {
+            evidence: true,
+            evidence_first,
+        };
+        Ok(rt.block_on(engine.sync(&options))?)
+    }
+
+    fn main(self, rx: mpsc::Receiver<Request>, schedule: Schedule) {
+        let rt = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(e) => {
+                self.log.error(&format!("sync worker: no runtime: {e}"));
+                self.state(None, Some(AppError::internal(e)), None, None);
+                return;
+            }
+        };
+        let mut store: Option<Store> = None;
+        let mut wait = schedule.first;
+        let mut retry = schedule.retry;
+        loop {
+            let evidence_first = match rx.recv_timeout(wait) {
+                Ok(Request::Now { evidence_first }) => evidence_first,
+                Ok(Request::Stop) | Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => None,
+            };
+            if store.is_none() {
+                match crate::state::open_store(&self.home, &self.profile) {
+                    Ok(s) => store = Some(s),
+                    Err(e) => {
+                        self.log
+                            .error(&format!("sync worker cannot open the store: {e}"));
+                        wait = schedule.retry_max;
+                        self.state(None, Some(e.into()), None, Some(wait));
+                        continue;
+                    }
+                }
+            }
+            let Some(st) = store.as_mut() else { continue };
+            if matches!(st.meta("server"), Ok(None)) {
+                // Not logged in: wait for a request (login sends one).
+                wait = Duration::from_secs(24 * 3600);
+                self.state(Some(st), None, None, None);
+                continue;
+            }
+            self.running.store(true, Ordering::SeqCst);
+            self.state(Some(st), None, None, None);
+            let started = Instant::now();
+            let result = self.run_once(&rt, st, evidence_first);
+            self.running.store(false, Ordering::SeqCst);
+            match result {
+                Ok(report) => {
+                    self.log.info(&format!(
+                        "sync done in {:.1}s: {} staff, {} declarations, {} applied, {} conflicts, {} rejected, {} evidence, {} bytes down, {} up",
+                        started.elapsed().as_secs_f64(), report.staff_received, report.declarations_received,
+                        report.applied, report.conflicts, report.rejected, report.evidence_downloaded,
+                        report.bytes_down, report.bytes_up
+                    ));
+                    retry = schedule.retry;
+                    wait = schedule.interval;
+                    self.state(Some(st), None, Some(report), Some(wait));
+                }
+                Err(e) => {
+                    self.log
+                        .warn(&format!("sync failed: {:?}: {}", e.code, e.message));
+                    wait = match e.code {
+                        ErrorCode::NotLoggedIn => Duration::from_secs(24 * 3600),
+                        ErrorCode::Cancelled => schedule.interval,
+                        _ => {
+                            let w = retry;
+                            retry = (retry * 2).min(schedule.retry_max);
+                            w
+                        }
+                    };
+                    let next = (e.code != ErrorCode::NotLoggedIn).then_some(wait);
+                    self.state(Some(st), Some(e), None, next);
+                }
+            }
+        }
+    }
+}
+
+impl SyncWorker {
+    pub fn start(
+        home: Home,
+        profile: ProfileName,
+        emit: Emit,
+        log: Arc<AppLog>,
+        schedule: Schedule,
+    ) -> Result<SyncWorker, AppError> {
+        let (tx, rx) = mpsc::channel();
+        let cancel = Arc::new(Mutex::new(CancelToken::default()));
+        let running = Arc::new(AtomicBool::new(false));
+        let ctx = Ctx {
+            home,
+            profile,
+            emit,
+            log,
+            cancel: cancel.clone(),
+            running: running.clone(),
+        };
+        let thread = std::thread::Builder::new()
+            .name("jxjy-sync".into())
+            .spawn(move || ctx.main(rx, schedule))
+            .map_err(AppError::internal)?;
+        Ok(SyncWorker {
+            tx,
+            cancel,
+            running,
+            thread: Some(thread),
+        })
+    }
+
+    /// Starts a sync now (after the running one, if any).
+    pub fn request(&self, evidence_first: Option<String>) -> Result<(), AppError> {
+        self.tx
+            .send(Request::Now { evidence_first })
+            .map_err(|_| AppError::internal("sync worker stopped"))
+    }
+
+    /// Stops the running sync at its next step; what it has done stays done.
+    pub fn pause(&self) {
+        if let Ok(g) = self.cancel.lock() {
+            g.cancel();
+        }
+    }
+
+    pub fn running(&self) -> bool {
+        self.running.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for SyncWorker {
+    fn drop(&mut self) {
+        self.pause();
+        // The thread may already be gone; then there is nothing to stop.
+        if self.tx.send(Request::Stop).is_ok() {
+            if let Some(t) = self.thread.take() {
+                if t.join().is_err() {
+                    eprintln!("sync worker panicked");
+                }
+            }
+        }
+    }
+}

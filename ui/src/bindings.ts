@@ -1,0 +1,220 @@
+// Generated from the Rust types by `cargo test --test bindings` (UPDATE_BINDINGS=1 to write).
+// Do not edit: CI fails when this file and the Rust types differ.
+
+export type ErrorCode = "invalid_input" | "rule_set" | "no_profile" | "not_logged_in" | "key_missing" | "wrong_key" | "keyring" | "database_too_new" | "io" | "not_found" | "stale" | "not_allowed" | "evidence" | "unsupported_file" | "database" | "offline" | "refused" | "bad_data" | "cancelled" | "busy" | "internal";
+
+export type AppError = { code: ErrorCode, message: string, };
+
+export type RuleSetInfo = { id: string, name: string, first_year: number, };
+
+export type StartInfo = { version: string, profiles: Array<string>, last_profile: string | null, rule_sets: Array<RuleSetInfo>, };
+
+export type SessionInfo = { profile: string, logged_in: boolean, server: string | null, username: string | null, unit_id: string | null, unit_name: string | null, review_year: number, };
+
+export type LoginInput = { server: string, username: string, 
+/**
+ * Used once for the login request; never stored.
+ */
+password: string, year: number, };
+
+export type DecideInput = { declaration_id: string, 
+/**
+ * The version the reviewer saw; a newer one on file makes this a `stale` error.
+ */
+declaration_version: number, outcome: Outcome, 
+/**
+ * Approve only; the computed credit when left out. A different figure needs a reason.
+ */
+credited_hours: Hours | null, reason: string | null, };
+
+export type BatchResult = { approved: Array<string>, plan: BatchPlan, };
+
+export type SyncEvent = { "kind": "progress" } & Progress | { "kind": "state" } & SyncState;
+
+export type SyncState = { running: boolean, status: SyncStatus | null, 
+/**
+ * The last attempt's failure, for the reviewer.
+ */
+error: AppError | null, report: SyncReport | null, 
+/**
+ * Seconds until the next automatic attempt.
+ */
+next_in_secs: number | null, };
+
+export type Hours = number;
+
+export type Flag = "hours_mismatch" | "dates_outside_year" | "future_date" | "overlapping_dates" | "duplicate_evidence" | "duplicate_declaration" | "missing_evidence" | "implausible_daily_hours" | "staff_not_in_roster" | "staff_inactive" | "invalid_id_number" | "public_not_online" | "conference_cap_applied" | "service_under_one_year" | "missing_confirmation" | "days_exceed_span" | "promotion_needs_face_to_face";
+
+export type FileKind = "pdf" | "png" | "jpeg" | "gif" | "webp";
+
+export type Category = "public" | "professional";
+
+export type Form = "online_course" | "base_training" | "organized_training" | "degree_education" | "academic_conference" | "qualification_exam" | "practice_qualification_exam" | "title_language_exam" | "computer_exam" | "grassroots_service" | "aid_xinjiang" | "transition_certificate" | "other";
+
+export type ConferenceLevel = "national" | "corps";
+
+export type ExamLevel = "senior" | "intermediate" | "junior";
+
+export type TitleLevel = "senior_full" | "senior_deputy" | "intermediate" | "junior";
+
+export type Status = "pending_unit_review" | "returned" | "rejected" | "unit_approved" | "industry_approved" | "industry_returned" | "spot_checked";
+
+export type Evidence = { id: string, file_name: string, media_type: string, size: number, sha256: string, };
+
+export type Declaration = { id: string, staff_id: string, category: Category, form: Form, level: ConferenceLevel | null, exam_level: ExamLevel | null, title: string, organizer: string, start_date: string, end_date: string, days: number | null, presented_paper: boolean, claimed_hours: Hours, certified_hours: Hours | null, confirmation_ref: string | null, evidence: Array<Evidence>, status: Status, version: number, };
+
+export type Deemed = "professional" | "all";
+
+export type DeclarationResult = { id: string, staff_id: string, category: Category, 
+/**
+ * The year whose ledger this declaration counts in.
+ */
+year: number, 
+/**
+ * The hours the rule gives before the annual conference cap.
+ */
+computed_hours: Hours, 
+/**
+ * The hours that count, after caps.
+ */
+credited_hours: Hours, deemed: Deemed | null, clause: string, explanation: string, flags: Array<Flag>, };
+
+export type Shortfall = { public: Hours, professional: Hours, };
+
+export type LedgerEntry = { staff_id: string, year: number, public_hours: Hours, professional_hours: Hours, public_satisfied: boolean, professional_satisfied: boolean, complete: boolean, deemed_by: Array<string>, shortfall: Shortfall, flags: Array<Flag>, };
+
+export type Evaluation = { declarations: Array<DeclarationResult>, ledger: Array<LedgerEntry>, };
+
+export type Outcome = "approve" | "return" | "reject";
+
+export type Decision = { declaration_id: string, 
+/**
+ * The platform version of the declaration the reviewer saw.
+ */
+declaration_version: number, outcome: Outcome, 
+/**
+ * Approve only.
+ */
+credited_hours: Hours | null, 
+/**
+ * Approve only.
+ */
+category: Category | null, reason: string | null, reviewer: string, decided_at: string, 
+/**
+ * Client-made key (UUIDv7); the platform applies each key at most once.
+ */
+idempotency_key: string, };
+
+export type SortKey = "end_date" | "staff_name" | "claimed_hours" | "credited_hours" | "id";
+
+export type QueueFilter = { status: Status | null, 
+/**
+ * open | decided | conflict
+ */
+review_state: string | null, form: Form | null, category: Category | null, flag: Flag | null, 
+/**
+ * Only items with (`true`) or without (`false`) any flag.
+ */
+flagged: boolean | null, 
+/**
+ * A fragment of the staff name, ID number or declaration id.
+ */
+search: string | null, staff_id: string | null, from: string | null, to: string | null, sort: SortKey, descending: boolean, offset: number, limit: number, };
+
+export type QueueRow = { id: string, version: number, staff_id: string, staff_name: string | null, id_number_masked: string | null, form: Form, category: Category, status: Status, review_state: string, title: string, organizer: string, start_date: string, end_date: string, claimed_hours: Hours, credited_hours: Hours | null, flags: Array<Flag>, };
+
+export type QueuePage = { rows: Array<QueueRow>, total: number, };
+
+export type StaffView = { id: string, name: string, id_number_masked: string, unit_id: string, title_series: string, title_level: TitleLevel | null, applying_promotion: boolean, active: boolean, };
+
+export type EvidenceView = { id: string, file_name: string, media_type: string, size: number, sha256: string, 
+/**
+ * missing | partial | present
+ */
+state: string, bytes_stored: number, };
+
+export type DeclarationView = { declaration: Declaration, review_state: string, withdrawn: boolean, evaluation: DeclarationResult | null, staff: StaffView | null, evidence: Array<EvidenceView>, decisions: Array<DecisionRecord>, ledger: LedgerEntry | null, };
+
+export type Dashboard = { total: number, by_status: Array<[Status, number]>, 
+/**
+ * Pending unit review and not yet decided here.
+ */
+to_review: number, 
+/**
+ * Of those, with at least one flag.
+ */
+to_review_flagged: number, 
+/**
+ * Decided here, waiting to be sent.
+ */
+pending_upload: number, conflicts: number, };
+
+export type RosterFilter = { year: number, 
+/**
+ * A fragment of the name or ID number.
+ */
+search: string | null, 
+/**
+ * Only people whose ledger for the year is (`true`) or is not (`false`) complete.
+ */
+complete: boolean | null, offset: number, limit: number, };
+
+export type RosterRow = { staff: StaffView, 
+/**
+ * None: nothing declared for the year yet.
+ */
+ledger: LedgerEntry | null, };
+
+export type RosterPage = { rows: Array<RosterRow>, total: number, };
+
+export type BatchItem = { id: string, version: number, staff_name: string | null, credited_hours: Hours, category: Category, };
+
+export type BatchSkip = { id: string, 
+/**
+ * Why, in Chinese.
+ */
+reason: string, };
+
+export type BatchPlan = { eligible: Array<BatchItem>, skipped: Array<BatchSkip>, total_hours: Hours, };
+
+export type DecisionRecord = { key: string, declaration_id: string, declaration_version: number, outcome: Outcome, credited_hours: Hours | null, category: Category | null, reason: string | null, reviewer: string, decided_at: string, 
+/**
+ * pending | applied | conflict | rejected | superseded
+ */
+state: string, server_note: string | null, };
+
+export type AuditEntry = { seq: number, at: string, actor: string, action: string, entity: string, before: JsonValue | null, after: JsonValue | null, prev_hash: string, hash: string, };
+
+export type SyncStatus = { pending: number, in_flight: number, conflicts: number, rejected: number, last_sync: string | null, last_attempt: string | null, last_error: string | null, 
+/**
+ * Whether the last attempt reached the platform and succeeded.
+ */
+online: boolean, 
+/**
+ * Server time minus local time at the last sync, seconds.
+ */
+clock_offset_secs: number | null, server: string | null, username: string | null, unit_id: string | null, };
+
+export type ConflictView = { id: number, declaration_id: string, decision: DecisionRecord, server: Declaration | null, detected_at: string, };
+
+export type Phase = "login" | "pull_staff" | "pull_declarations" | "evaluate" | "push" | "evidence" | "done";
+
+export type Progress = { phase: Phase, items_done: number, items_total: number | null, 
+/**
+ * Body bytes received and sent so far in this sync.
+ */
+bytes_down: number, bytes_up: number, };
+
+export type SyncReport = { staff_received: number, declarations_received: number, tombstones: number, 
+/**
+ * Scopes pulled again from the start because the checksum did not match.
+ */
+repulled: Array<string>, 
+/**
+ * Scopes whose checksum still differed after a full pull.
+ */
+checksum_mismatch: Array<string>, applied: number, 
+/**
+ * Push requests sent (retries included).
+ */
+push_requests: number, conflicts: number, rejected: number, evidence_downloaded: number, evidence_failed: number, requests: number, retries: number, bytes_down: number, bytes_up: number, clock_offset_secs: number | null, };
