@@ -68,11 +68,72 @@ pub fn typescript() -> String {
         jxjy_sync::Phase,
         jxjy_sync::Progress,
         jxjy_sync::SyncReport,
+        serde_json::Value,
     ];
     for d in all {
         out.push_str("\nexport ");
         out.push_str(&d);
         out.push('\n');
     }
+    out.push_str(&labels());
     out
+}
+
+fn code<T: serde::Serialize>(v: T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// The Chinese words of the codes, from the core's own labels, so the page and the exports
+/// read the same.
+fn labels() -> String {
+    use jxjy_core::labels::{category_zh, form_zh, status_zh, title_level_zh};
+    use jxjy_core::model::{Category, Form, Status, TitleLevel};
+    use jxjy_core::Flag;
+    use std::collections::BTreeMap;
+    let map = |pairs: Vec<(String, serde_json::Value)>| -> serde_json::Value {
+        serde_json::Value::Object(pairs.into_iter().collect())
+    };
+    let flags = map(Flag::ALL
+        .iter()
+        .map(|f| {
+            (
+                code(f),
+                serde_json::json!({"badge": f.badge_zh(), "explanation": f.explanation_zh()}),
+            )
+        })
+        .collect());
+    let forms = map(Form::ALL.iter().map(|f| (code(f), form_zh(*f).into())).collect());
+    let statuses = [
+        Status::PendingUnitReview,
+        Status::Returned,
+        Status::Rejected,
+        Status::UnitApproved,
+        Status::IndustryApproved,
+        Status::IndustryReturned,
+        Status::SpotChecked,
+    ];
+    let statuses = map(statuses.iter().map(|s| (code(s), status_zh(*s).into())).collect());
+    let categories = [Category::Public, Category::Professional];
+    let categories = map(categories.iter().map(|c| (code(c), category_zh(*c).into())).collect());
+    let levels = [
+        TitleLevel::SeniorFull,
+        TitleLevel::SeniorDeputy,
+        TitleLevel::Intermediate,
+        TitleLevel::Junior,
+    ];
+    let levels = map(levels.iter().map(|l| (code(l), title_level_zh(*l).into())).collect());
+    let all: BTreeMap<&str, serde_json::Value> = [
+        ("flags", flags),
+        ("forms", forms),
+        ("statuses", statuses),
+        ("categories", categories),
+        ("title_levels", levels),
+    ]
+    .into_iter()
+    .collect();
+    let text = serde_json::to_string_pretty(&all).unwrap_or_default();
+    format!("\n/** The Chinese words of every code (from the core's labels). */\nexport const LABELS = {text} as const;\n")
 }

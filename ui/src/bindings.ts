@@ -218,3 +218,113 @@ checksum_mismatch: Array<string>, applied: number,
  * Push requests sent (retries included).
  */
 push_requests: number, conflicts: number, rejected: number, evidence_downloaded: number, evidence_failed: number, requests: number, retries: number, bytes_down: number, bytes_up: number, clock_offset_secs: number | null, };
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
+
+/** The Chinese words of every code (from the core's labels). */
+export const LABELS = {
+  "categories": {
+    "professional": "专业科目",
+    "public": "公需科目"
+  },
+  "flags": {
+    "conference_cap_applied": {
+      "badge": "会议封顶",
+      "explanation": "学术会议年度计入专业科目学时最多40学时，超出部分不计"
+    },
+    "dates_outside_year": {
+      "badge": "非本年度",
+      "explanation": "学习时间不在本审核年度"
+    },
+    "days_exceed_span": {
+      "badge": "天数有误",
+      "explanation": "申报天数超过起止日期之间的天数"
+    },
+    "duplicate_declaration": {
+      "badge": "重复申报",
+      "explanation": "同一人、同一形式、同一主办单位、同一时间的申报已存在"
+    },
+    "duplicate_evidence": {
+      "badge": "材料重复",
+      "explanation": "证明材料与其他申报（可能是他人的）完全相同"
+    },
+    "future_date": {
+      "badge": "日期超前",
+      "explanation": "学习时间晚于今天"
+    },
+    "hours_mismatch": {
+      "badge": "学时不符",
+      "explanation": "申报学时与按标准计算的学时不一致"
+    },
+    "implausible_daily_hours": {
+      "badge": "日均过高",
+      "explanation": "日均学时超过8学时"
+    },
+    "invalid_id_number": {
+      "badge": "证号有误",
+      "explanation": "身份证号码校验位错误"
+    },
+    "missing_confirmation": {
+      "badge": "缺认定文号",
+      "explanation": "其他形式学时须由师市人社局或兵团业务主管部门认定"
+    },
+    "missing_evidence": {
+      "badge": "缺少材料",
+      "explanation": "该学习形式须上传证明材料"
+    },
+    "overlapping_dates": {
+      "badge": "时间重叠",
+      "explanation": "与本人其他培训、会议的时间重叠"
+    },
+    "promotion_needs_face_to_face": {
+      "badge": "缺面授",
+      "explanation": "申报上一级资格人员在本申报周期内尚无集中面授记录"
+    },
+    "public_not_online": {
+      "badge": "公需非网学",
+      "explanation": "公需科目须通过网络学习完成"
+    },
+    "service_under_one_year": {
+      "badge": "服务不满一年",
+      "explanation": "基层服务不满一年，不能视同完成当年度学习任务"
+    },
+    "staff_inactive": {
+      "badge": "已离岗",
+      "explanation": "申报人已调出或离岗"
+    },
+    "staff_not_in_roster": {
+      "badge": "非本单位",
+      "explanation": "申报人不在本单位人员名单中"
+    }
+  },
+  "forms": {
+    "academic_conference": "学术会议",
+    "aid_xinjiang": "援疆专业技术人员",
+    "base_training": "继续教育基地培训班（集中面授）",
+    "computer_exam": "计算机知识考试",
+    "degree_education": "学历、学位教育",
+    "grassroots_service": "基层服务",
+    "online_course": "网络学习（专技平台课程）",
+    "organized_training": "部委、协会、学会及兵团有关部门主办的培训、研修",
+    "other": "其他形式（师市人社局或兵团业务主管部门认定）",
+    "practice_qualification_exam": "全国执业资格或职业水平考试",
+    "qualification_exam": "全国专业技术资格考试",
+    "title_language_exam": "职称外语考试",
+    "transition_certificate": "2017、2018年度面授合格证书（过渡年补录）"
+  },
+  "statuses": {
+    "industry_approved": "复审通过",
+    "industry_returned": "复审退回",
+    "pending_unit_review": "待单位初审",
+    "rejected": "不予认定",
+    "returned": "已退回修改",
+    "spot_checked": "已抽审",
+    "unit_approved": "初审通过"
+  },
+  "title_levels": {
+    "intermediate": "中级",
+    "junior": "初级",
+    "senior_deputy": "副高级",
+    "senior_full": "正高级"
+  }
+} as const;

@@ -1,36 +1,27 @@
-// Typed wrappers over the app's commands. Every failure is the shell's {code, message}.
+// Typed calls to the app's commands and its `sync` event. Every type comes from bindings.ts,
+// which is generated from the Rust types; every failure is the shell's {code, message}.
 import { invoke } from "@tauri-apps/api/core";
-
-export type ErrorCode = "invalid_input" | "rule_set" | "internal";
-export interface AppError {
-  code: ErrorCode;
-  message: string;
-}
-export interface RuleSetInfo {
-  id: string;
-  name: string;
-  first_year: number;
-}
-export interface AppInfo {
-  version: string;
-  rule_sets: RuleSetInfo[];
-}
-export interface DeclarationResult {
-  id: string;
-  staff_id: string;
-  category: "public" | "professional";
-  year: number;
-  computed_hours: number;
-  credited_hours: number;
-  deemed: null | "professional" | "all";
-  clause: string;
-  explanation: string;
-  flags: string[];
-}
-export interface Evaluation {
-  declarations: DeclarationResult[];
-  ledger: unknown[];
-}
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type {
+  AppError,
+  AuditEntry,
+  BatchPlan,
+  BatchResult,
+  ConflictView,
+  Dashboard,
+  DecideInput,
+  DecisionRecord,
+  DeclarationView,
+  LoginInput,
+  QueueFilter,
+  QueuePage,
+  RosterFilter,
+  RosterPage,
+  SessionInfo,
+  StartInfo,
+  SyncEvent,
+  SyncState,
+} from "./bindings";
 
 /** Turns whatever a command threw into an AppError. */
 export function toAppError(e: unknown): AppError {
@@ -40,6 +31,56 @@ export function toAppError(e: unknown): AppError {
   return { code: "internal", message: `内部错误：${String(e)}` };
 }
 
-export const appInfo = () => invoke<AppInfo>("app_info");
-export const creditPreview = (document: string, today: string) =>
-  invoke<Evaluation>("credit_preview", { document, today });
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+/** A queue filter with every field present (the Rust side fills defaults too). */
+export function emptyFilter(): QueueFilter {
+  return {
+    status: null,
+    review_state: null,
+    form: null,
+    category: null,
+    flag: null,
+    flagged: null,
+    search: null,
+    staff_id: null,
+    from: null,
+    to: null,
+    sort: "end_date",
+    descending: false,
+    offset: 0,
+    limit: 200,
+  };
+}
+
+export const api = {
+  appStart: () => call<StartInfo>("app_start"),
+  profileOpen: (name: string) => call<SessionInfo>("profile_open", { name }),
+  session: () => call<SessionInfo>("session"),
+  login: (input: LoginInput) => call<SessionInfo>("login", { input }),
+  logout: () => call<SessionInfo>("logout"),
+  queue: (filter: QueueFilter) => call<QueuePage>("queue", { filter }),
+  dashboard: () => call<Dashboard>("dashboard"),
+  declaration: (id: string) => call<DeclarationView>("declaration", { id }),
+  decide: (input: DecideInput) => call<DecisionRecord>("decide", { input }),
+  batchPreview: (ids: string[]) => call<BatchPlan>("batch_preview", { ids }),
+  batchApprove: (ids: string[]) => call<BatchResult>("batch_approve", { ids }),
+  conflicts: () => call<ConflictView[]>("conflicts"),
+  history: (id: string) => call<AuditEntry[]>("history", { id }),
+  roster: (filter: RosterFilter) => call<RosterPage>("roster", { filter }),
+  revealIdNumber: (staffId: string) => call<string>("reveal_id_number", { staff_id: staffId }),
+  syncNow: (evidenceFirst: string | null) => call<null>("sync_now", { evidence_first: evidenceFirst }),
+  syncPause: () => call<null>("sync_pause"),
+  syncState: () => call<SyncState>("sync_state"),
+  evidenceContent: (sha256: string) => call<ArrayBuffer>("evidence_content", { sha256 }),
+};
+
+export function onSync(handler: (e: SyncEvent) => void): Promise<UnlistenFn> {
+  return listen<SyncEvent>("sync", (e) => handler(e.payload));
+}

@@ -1,4 +1,7 @@
 import { createApp } from "vue";
+import ElementPlus from "element-plus";
+import "element-plus/dist/index.css";
 import App from "./App.vue";
+import "./style.css";
 
-createApp(App).mount("#app");
+createApp(App).use(ElementPlus).mount("#app");

@@ -1,0 +1,64 @@
+// The app-wide state: start info, the open profile, and the sync bar's state from events.
+import { reactive } from "vue";
+import type { Dashboard, Progress, SessionInfo, StartInfo, SyncState } from "./bindings";
+import { api, onSync } from "./ipc";
+
+export const app = reactive({
+  start: null as StartInfo | null,
+  session: null as SessionInfo | null,
+  sync: null as SyncState | null,
+  progress: null as Progress | null,
+  dashboard: null as Dashboard | null,
+  /** Bumped after each sync and decision, so screens reload what they show. */
+  dataVersion: 0,
+  error: null as string | null,
+});
+
+let listening = false;
+
+export async function listenToSync() {
+  if (listening) return;
+  listening = true;
+  await onSync((e) => {
+    if (e.kind === "progress") {
+      const { kind: _kind, ...p } = e;
+      app.progress = p;
+    } else {
+      const { kind: _kind, ...s } = e;
+      const wasRunning = app.sync?.running ?? false;
+      app.sync = s;
+      if (!s.running) {
+        app.progress = null;
+        if (wasRunning || s.report) {
+          app.dataVersion++;
+          void refreshDashboard();
+        }
+      }
+    }
+  });
+}
+
+export async function refreshDashboard() {
+  if (!app.session) return;
+  try {
+    app.dashboard = await api.dashboard();
+  } catch {
+    // The sync bar keeps the last counts; the next refresh tries again.
+  }
+}
+
+export async function openProfile(name: string) {
+  app.session = await api.profileOpen(name);
+  app.sync = await api.syncState();
+  await refreshDashboard();
+  app.dataVersion++;
+}
+
+export function dataChanged() {
+  app.dataVersion++;
+  void refreshDashboard();
+  void api.syncState().then((s) => {
+    if (!app.sync?.running) app.sync = { ...s, error: app.sync?.error ?? null, report: null };
+    else if (app.sync) app.sync.status = s.status;
+  });
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { actionFor, step } from "./keyboard";
+import { PageCache, pagesFor, visibleRange } from "./pages";
+import { sniff } from "./sniff";
+import { changedFields, formatBytes, formatHours, formatWhen, localIsoDate, percent } from "./format";
+
+describe("keyboard", () => {
+  it("maps the review keys", () => {
+    const cases: [string, string | null][] = [
+      ["j", "next"], ["k", "previous"], ["a", "approve"], ["r", "return"], ["x", "reject"],
+      ["/", "search"], ["?", "help"], [" ", "toggle_select"], ["q", null], ["A", null],
+    ];
+    for (const [key, want] of cases) expect(actionFor({ key }), key).toBe(want);
+  });
+  it("leaves keys to text fields and modifiers", () => {
+    expect(actionFor({ key: "a", targetTag: "INPUT" })).toBeNull();
+    expect(actionFor({ key: "j", targetTag: "TEXTAREA" })).toBeNull();
+    expect(actionFor({ key: "x", targetEditable: true })).toBeNull();
+    expect(actionFor({ key: "Escape", targetTag: "INPUT" })).toBe("close");
+    expect(actionFor({ key: "a", ctrlKey: true })).toBeNull();
+  });
+  it("steps within bounds", () => {
+    expect(step(-1, 10, "next")).toBe(0);
+    expect(step(9, 10, "next")).toBe(9);
+    expect(step(0, 10, "previous")).toBe(0);
+    expect(step(3, 10, "previous")).toBe(2);
+    expect(step(0, 0, "next")).toBe(-1);
+  });
+});
+
+describe("windowed pages", () => {
+  it("covers the visible rows with a page of margin", () => {
+    expect(pagesFor(0, 20, 100_000)).toEqual([0, 1]);
+    expect(pagesFor(450, 470, 100_000)).toEqual([1, 2, 3]);
+    expect(pagesFor(99_990, 99_999, 100_000)).toEqual([498, 499]);
+    expect(pagesFor(0, 5, 0)).toEqual([]);
+  });
+  it("computes the visible range", () => {
+    expect(visibleRange(0, 560, 56, 1000)).toEqual({ first: 0, last: 10 });
+    expect(visibleRange(5600, 560, 56, 105)).toEqual({ first: 100, last: 104 });
+    expect(visibleRange(0, 500, 56, 0)).toEqual({ first: 0, last: -1 });
+  });
+  it("claims each page once and drops stale answers", () => {
+    const c = new PageCache<number>();
+    expect(c.claim([0, 1])).toEqual([0, 1]);
+    expect(c.claim([0, 1, 2])).toEqual([2]);
+    const gen = c.generation;
+    c.put(0, [7, 8], gen);
+    expect(c.row(1, 2)).toBe(8);
+    c.reset();
+    c.put(1, [9], gen); // an answer for the old filter
+    expect(c.row(200)).toBeUndefined();
+    expect(c.claim([1])).toEqual([1]);
+  });
+  it("keeps memory bounded", () => {
+    const c = new PageCache<number>();
+    for (let p = 0; p < 100; p++) c.put(p, [p], c.generation);
+    c.trim([50], 10);
+    expect(c.row(50 * 200)).toBe(50);
+    expect(c.row(0)).toBeUndefined();
+  });
+});
+
+describe("sniff", () => {
+  const b = (s: string) => new Uint8Array([...s].map((c) => c.charCodeAt(0)));
+  it("recognizes PDF and images by their first bytes only", () => {
+    expect(sniff(b("%PDF-1.7"))).toBe("pdf");
+    expect(sniff(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]))).toBe("png");
+    expect(sniff(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]))).toBe("jpeg");
+    expect(sniff(b("GIF89a"))).toBe("gif");
+    expect(sniff(b("RIFF\0\0\0\0WEBP"))).toBe("webp");
+    expect(sniff(b("<svg onload=alert(1)>"))).toBeNull();
+    expect(sniff(b("<html>"))).toBeNull();
+  });
+});
+
+describe("format", () => {
+  it("writes hours, bytes, dates and shares", () => {
+    expect(formatHours(24)).toBe("24学时");
+    expect(formatHours(1.505)).toBe("1.51学时");
+    expect(formatHours(null)).toBe("—");
+    expect(formatBytes(512)).toBe("512 B");
+    expect(formatBytes(2048)).toBe("2 KB");
+    expect(formatBytes(5 * 1024 * 1024)).toBe("5.0 MB");
+    expect(localIsoDate(new Date(2019, 0, 5))).toBe("2019-01-05");
+    expect(percent(45, 30)).toBe(100);
+    expect(percent(15, 60)).toBe(25);
+  });
+  it("says when, relative to now", () => {
+    const now = new Date("2026-11-25T12:00:00Z");
+    expect(formatWhen(null, now)).toBe("从未");
+    expect(formatWhen("2026-11-25T11:59:30Z", now)).toBe("刚刚");
+    expect(formatWhen("2026-11-25T11:50:00Z", now)).toBe("10分钟前");
+    expect(formatWhen("2026-11-25T09:00:00Z", now)).toBe("3小时前");
+  });
+  it("lists changed fields", () => {
+    expect(changedFields({ a: 1, b: [1] }, { a: 1, b: [2] })).toEqual(["b"]);
+    expect(changedFields(null, { a: 1 })).toEqual([]);
+  });
+});
