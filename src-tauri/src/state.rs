@@ -85,14 +85,20 @@ impl AppState {
         Ok(())
     }
 
-    /// The profile opened last time, if it still exists.
+    /// The profile opened last time if it still exists, else the only profile there is (one
+    /// made with the CLI, say).
     pub fn last_profile(&self) -> Option<String> {
-        let name = std::fs::read_to_string(self.home.root().join("last-profile")).ok()?;
-        let name = ProfileName::new(name.trim()).ok()?;
-        self.home
-            .db_path(&name)
-            .exists()
-            .then(|| name.as_str().to_owned())
+        let remembered = std::fs::read_to_string(self.home.root().join("last-profile"))
+            .ok()
+            .and_then(|n| ProfileName::new(n.trim()).ok())
+            .filter(|n| self.home.db_path(n).exists());
+        if let Some(n) = remembered {
+            return Some(n.as_str().to_owned());
+        }
+        match self.home.profiles() {
+            Ok(all) if all.len() == 1 => all.first().map(|n| n.as_str().to_owned()),
+            _ => None,
+        }
     }
 
     /// Runs `f` on the open session.

@@ -22,7 +22,13 @@ export async function listenToSync() {
   await onSync((e) => {
     if (e.kind === "progress") {
       const { kind: _kind, ...p } = e;
+      const before = app.progress?.phase;
       app.progress = p;
+      // Declarations are pulled and evaluated before pushes and downloads: show them now.
+      if (before !== p.phase && (p.phase === "push" || p.phase === "evidence")) {
+        app.dataVersion++;
+        void refreshDashboard();
+      }
     } else {
       const { kind: _kind, ...s } = e;
       const wasRunning = app.sync?.running ?? false;

@@ -1,0 +1,173 @@
+// A stand-in for the Rust shell, injected before the page loads: it answers the app's
+// commands from a generated unit and records every call in window.__calls, so page tests can
+// check what the UI asked for. It mirrors the command contract in ui/src/bindings.ts.
+(() => {
+  const N = Number(new URLSearchParams(location.search).get("n") || 5000);
+  const FORMS = ["online_course", "base_training", "academic_conference", "organized_training", "qualification_exam"];
+  const FLAGS = ["hours_mismatch", "overlapping_dates", "missing_evidence", "duplicate_evidence"];
+  const NAMES = ["王建国", "李秀英", "张伟", "刘芳", "陈静", "杨洋", "赵磊", "黄敏", "周杰", "吴霞", "阿依古丽", "买买提"];
+  const pad = (n, w) => String(n).padStart(w, "0");
+  const rows = [];
+  for (let i = 0; i < N; i++) {
+    const form = FORMS[i % FORMS.length];
+    const flags = i % 7 === 3 ? [FLAGS[i % FLAGS.length]] : [];
+    const day = pad((i % 28) + 1, 2);
+    const month = pad((i % 12) + 1, 2);
+    rows.push({
+      id: `D${pad(i, 6)}`,
+      version: 1,
+      staff_id: `S${pad(i % 600, 4)}`,
+      staff_name: `${NAMES[i % NAMES.length]}${i % 600}`,
+      id_number_masked: "6590**********1234",
+      form,
+      category: form === "online_course" && i % 2 === 0 ? "public" : "professional",
+      status: i % 10 === 9 ? "unit_approved" : "pending_unit_review",
+      review_state: "open",
+      title: `${["护理新进展", "统计实务", "学术年会", "专项研修", "资格考试"][i % 5]}（第${i}期）`,
+      organizer: "兵团继续教育基地",
+      start_date: `2019-${month}-${day}`,
+      end_date: `2019-${month}-${day}`,
+      claimed_hours: 6 + (i % 4) * 3,
+      credited_hours: flags.length ? 0 : 6 + (i % 4) * 3,
+      flags,
+    });
+  }
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const decisions = [];
+  const calls = [];
+  window.__calls = calls;
+  const PNG = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg=="), (c) => c.charCodeAt(0));
+
+  const declaration = (r) => ({
+    id: r.id, staff_id: r.staff_id, category: r.category, form: r.form, level: null, exam_level: null,
+    title: r.title, organizer: r.organizer, start_date: r.start_date, end_date: r.end_date, days: 1,
+    presented_paper: false, claimed_hours: r.claimed_hours, certified_hours: null, confirmation_ref: null,
+    evidence: [{ id: `E${r.id}`, file_name: "证书.png", media_type: "image/png", size: PNG.length, sha256: "ab".repeat(32) }],
+    status: r.status, version: r.version,
+  });
+  const view = (r) => ({
+    declaration: declaration(r),
+    review_state: r.review_state,
+    withdrawn: false,
+    evaluation: {
+      id: r.id, staff_id: r.staff_id, category: r.category, year: 2019, computed_hours: r.claimed_hours,
+      credited_hours: r.credited_hours, deemed: null, clause: "A2",
+      explanation: `${r.title} 1天 × ${r.claimed_hours}学时 = ${r.claimed_hours}学时`, flags: r.flags,
+    },
+    staff: { id: r.staff_id, name: r.staff_name, id_number_masked: r.id_number_masked, unit_id: "U01", title_series: "卫生", title_level: "intermediate", applying_promotion: false, active: true },
+    evidence: [{ id: `E${r.id}`, file_name: "证书.png", media_type: "image/png", size: PNG.length, sha256: "ab".repeat(32), state: "present", bytes_stored: PNG.length }],
+    decisions: decisions.filter((d) => d.declaration_id === r.id),
+    ledger: { staff_id: r.staff_id, year: 2019, public_hours: 12, professional_hours: 42, public_satisfied: false, professional_satisfied: false, complete: false, deemed_by: [], shortfall: { public: 18, professional: 18 }, flags: [] },
+  });
+  const matches = (f, r) =>
+    (!f.status || r.status === f.status) &&
+    (!f.review_state || r.review_state === f.review_state) &&
+    (!f.form || r.form === f.form) &&
+    (!f.category || r.category === f.category) &&
+    (!f.flag || r.flags.includes(f.flag)) &&
+    (f.flagged === null || f.flagged === undefined || (r.flags.length > 0) === f.flagged) &&
+    (!f.search || r.staff_name.includes(f.search) || r.id.startsWith(f.search));
+  const status = () => ({
+    pending: decisions.filter((d) => d.state === "pending").length, in_flight: 0, conflicts: conflicts.length, rejected: 0,
+    last_sync: new Date(Date.now() - 5 * 60000).toISOString(), last_attempt: null, last_error: null, online: true,
+    clock_offset_secs: 0, server: "http://127.0.0.1:8787", username: "reviewer-u01", unit_id: "U01",
+  });
+  const conflicts = [1, 2].map((k) => {
+    const r = rows[k * 10];
+    r.review_state = "conflict";
+    return {
+      id: k, declaration_id: r.id, detected_at: "2019-12-20T08:00:00Z",
+      decision: { key: `k${k}`, declaration_id: r.id, declaration_version: 1, outcome: "approve", credited_hours: r.credited_hours, category: r.category, reason: null, reviewer: "reviewer-u01", decided_at: "2019-12-19T08:00:00Z", state: "conflict", server_note: "申报已在平台上修改" },
+      server: { ...declaration(r), version: 2, claimed_hours: r.claimed_hours + 6, organizer: "新疆医学会" },
+    };
+  });
+  const decide = (input) => {
+    const r = byId.get(input.declaration_id);
+    if (!r) throw { code: "not_found", message: `找不到申报：${input.declaration_id}` };
+    if (input.outcome !== "approve" && !input.reason) throw { code: "invalid_input", message: "须填写原因" };
+    r.review_state = "decided";
+    const rec = { key: `key-${decisions.length}`, ...input, credited_hours: input.outcome === "approve" ? input.credited_hours ?? r.credited_hours : null, category: r.category, reviewer: "reviewer-u01", decided_at: new Date().toISOString(), state: "pending", server_note: null };
+    decisions.push(rec);
+    return rec;
+  };
+  const plan = (ids) => {
+    const eligible = [], skipped = [];
+    for (const id of ids) {
+      const r = byId.get(id);
+      if (r.flags.length) skipped.push({ id, reason: "有疑点标记，须逐条审核" });
+      else if (r.review_state !== "open") skipped.push({ id, reason: "已审核或有冲突，须逐条处理" });
+      else eligible.push({ id, version: 1, staff_name: r.staff_name, credited_hours: r.credited_hours, category: r.category });
+    }
+    return { eligible, skipped, total_hours: eligible.reduce((s, i) => s + i.credited_hours, 0) };
+  };
+  const callbacks = new Map();
+  let nextCb = 1;
+  const listeners = [];
+  window.__emitSync = (payload) => listeners.forEach((h) => callbacks.get(h)?.({ event: "sync", id: h, payload }));
+
+  const handlers = {
+    app_start: () => ({ version: "0.1.0", profiles: ["demo"], last_profile: "demo", rule_sets: [{ id: "bingtuan-2019", name: "兵团2019", first_year: 2019 }] }),
+    profile_open: () => handlers.session(),
+    session: () => ({ profile: "demo", logged_in: true, server: "http://127.0.0.1:8787", username: "reviewer-u01", unit_id: "U01", unit_name: "第一师阿拉尔市人民医院", review_year: 2019 }),
+    sync_state: () => ({ running: false, status: status(), error: null, report: null, next_in_secs: null }),
+    dashboard: () => ({ total: N, by_status: [], to_review: rows.filter((r) => r.status === "pending_unit_review" && r.review_state === "open").length, to_review_flagged: rows.filter((r) => r.status === "pending_unit_review" && r.review_state === "open" && r.flags.length).length, pending_upload: decisions.filter((d) => d.state === "pending").length, conflicts: conflicts.length }),
+    queue: ({ filter }) => {
+      const all = rows.filter((r) => matches(filter, r));
+      return { rows: all.slice(filter.offset, filter.offset + filter.limit), total: all.length };
+    },
+    declaration: ({ id }) => {
+      const r = byId.get(id);
+      if (!r) throw { code: "not_found", message: `找不到申报：${id}` };
+      return view(r);
+    },
+    history: () => [],
+    decide: ({ input }) => decide(input),
+    batch_preview: ({ ids }) => plan(ids),
+    batch_approve: ({ ids }) => {
+      const p = plan(ids);
+      for (const i of p.eligible) decide({ declaration_id: i.id, declaration_version: 1, outcome: "approve", credited_hours: null, reason: null });
+      return { approved: p.eligible.map((i) => i.id), plan: p };
+    },
+    conflicts: () => conflicts,
+    roster: () => ({ rows: [], total: 0 }),
+    evidence_content: () => PNG.buffer.slice(0),
+    sync_now: () => {
+      setTimeout(() => window.__emitSync({ kind: "state", running: true, status: status(), error: null, report: null, next_in_secs: null }), 10);
+      setTimeout(() => window.__emitSync({ kind: "progress", phase: "push", items_done: 1, items_total: 3, bytes_down: 1024, bytes_up: 300 }), 20);
+      setTimeout(() => {
+        decisions.forEach((d) => (d.state = "applied"));
+        window.__emitSync({ kind: "state", running: false, status: status(), error: null, report: { applied: decisions.length }, next_in_secs: 300 });
+      }, 60);
+      return null;
+    },
+    sync_pause: () => null,
+    "plugin:event|listen": ({ handler }) => {
+      listeners.push(handler);
+      return handler;
+    },
+    "plugin:event|unlisten": () => null,
+  };
+
+  window.__TAURI_INTERNALS__ = {
+    metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
+    transformCallback(cb, once) {
+      const id = nextCb++;
+      callbacks.set(id, (x) => {
+        if (once) callbacks.delete(id);
+        return cb && cb(x);
+      });
+      return id;
+    },
+    unregisterCallback(id) {
+      callbacks.delete(id);
+    },
+    convertFileSrc: (p) => p,
+    async invoke(cmd, args = {}) {
+      calls.push({ cmd, args: JSON.parse(JSON.stringify(args)) });
+      const h = handlers[cmd];
+      if (!h) throw { code: "internal", message: `mock: unknown command ${cmd}` };
+      await new Promise((r) => setTimeout(r, 1));
+      return h(args);
+    },
+  };
+})();

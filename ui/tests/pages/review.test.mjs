@@ -1,0 +1,135 @@
+// Queue filtering, keyboard review, batch approve and the conflict view, in headless Chromium.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { calls, choose, launch, openApp, serveDist, total } from "./harness.mjs";
+
+let browser, http, base;
+before(async () => {
+  ({ server: http, url: base } = await serveDist());
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  http?.close();
+});
+
+test("the queue filters by status, flag and search, and virtualizes thousands of rows", async () => {
+  const { page, errors } = await openApp(browser, base, 20000);
+  // Default: pending unit review (9 in 10 of the generated rows).
+  assert.equal(await total(page), 18000);
+  // Only a screenful of rows is in the DOM, not 18,000.
+  assert.ok((await page.locator('[data-test="queue-row"]').count()) < 60);
+  // Scrolling far down fetches that window only.
+  await page.locator('[data-test="queue-list"]').evaluate((el) => (el.scrollTop = 56 * 15000));
+  await page.waitForSelector('[data-test="queue-row"][data-id="D016666"]');
+  const offsets = (await calls(page, "queue")).map((c) => c.args.filter.offset);
+  assert.ok(offsets.includes(15000), `pages fetched: ${offsets}`);
+  assert.ok(!offsets.includes(8000), "pages far from the view are not fetched");
+
+  await choose(page, "filter-flagged", "有疑点");
+  await page.waitForFunction(() => document.querySelector('[data-test="total"] b').textContent.trim() === "2572");
+  const badges = await page.locator('[data-test="queue-row"] [data-test="flag"]').count();
+  assert.ok(badges > 5, "flagged rows show their badges");
+  const last = (await calls(page, "queue")).at(-1).args.filter;
+  assert.equal(last.flagged, true);
+  assert.equal(last.status, "pending_unit_review");
+
+  await page.fill('input[data-test="search"]', "阿依古丽");
+  await page.waitForFunction(() => Number(document.querySelector('[data-test="total"] b').textContent) < 2572);
+  const names = await page.locator('[data-test="queue-row"] b').allTextContents();
+  assert.ok(names.length > 0 && names.every((n) => n.startsWith("阿依古丽")), names.join(","));
+  assert.deepEqual(errors, []);
+});
+
+test("keyboard review: j/k move, a approves with the computed credit, r asks for a reason", async () => {
+  const { page, errors } = await openApp(browser, base);
+  await page.waitForSelector('[data-test="detail-title"]');
+  const first = await page.textContent('[data-test="detail-title"]');
+  await page.keyboard.press("j");
+  await page.keyboard.press("j");
+  await page.waitForFunction((t) => document.querySelector('[data-test="detail-title"]').textContent !== t, first);
+  await page.keyboard.press("k");
+  await page.waitForFunction(() => document.querySelector(".qrow.sel")?.dataset.id === "D000001");
+  await page.waitForFunction(() => document.querySelector('[data-test="detail-title"]').textContent.includes("第1期"));
+  await page.waitForSelector('[data-test="evidence-image"]');
+  await page.keyboard.press("a");
+  await page.waitForFunction(() => window.__calls.some((c) => c.cmd === "decide"));
+  const [approve] = await calls(page, "decide");
+  assert.equal(approve.args.input.declaration_id, "D000001");
+  assert.equal(approve.args.input.outcome, "approve");
+  assert.equal(approve.args.input.credited_hours, 9);
+  assert.equal(approve.args.input.reason, null);
+  await page.waitForSelector('.qrow.sel.done, .qrow.sel:has-text("已审核")');
+
+  // Return: a dialog with templates; the reason is required.
+  await page.keyboard.press("j");
+  await page.waitForFunction(() => document.querySelector(".qrow.sel")?.dataset.id === "D000002");
+  await page.waitForFunction(() => document.querySelector('[data-test="detail-title"]').textContent.includes("第2期"));
+  await page.keyboard.press("r");
+  await page.waitForSelector('[data-test="decide-dialog"]:visible');
+  assert.equal(await page.isDisabled('[data-test="decide-confirm"]'), true);
+  await page.getByRole("button", { name: "证明材料不清晰，请重新上传" }).click();
+  await page.keyboard.press("Control+Enter");
+  await page.waitForFunction(() => window.__calls.filter((c) => c.cmd === "decide").length === 2);
+  const ret = (await calls(page, "decide"))[1].args.input;
+  assert.equal(ret.outcome, "return");
+  assert.equal(ret.reason, "证明材料不清晰，请重新上传");
+  assert.equal(ret.credited_hours, null);
+
+  // Keys typed into the search box are text, not shortcuts.
+  await page.keyboard.press("/");
+  await page.keyboard.type("ax");
+  assert.equal(await page.inputValue('input[data-test="search"]'), "ax");
+  assert.equal((await calls(page, "decide")).length, 2);
+  // Help.
+  await page.keyboard.press("Escape");
+  await page.locator("body").click({ position: { x: 700, y: 5 } });
+  await page.keyboard.press("?");
+  await page.waitForSelector('[data-test="help"]:visible');
+  assert.deepEqual(errors, []);
+});
+
+test("batch approve shows a summary, leaves flagged items out, and records the rest", async () => {
+  const { page, errors } = await openApp(browser, base);
+  // D000000..D000004 in view; D000003 is flagged.
+  for (const id of ["D000000", "D000001", "D000003", "D000004"]) {
+    await page.click(`[data-test="queue-row"][data-id="${id}"] input[type=checkbox]`);
+  }
+  assert.equal(await page.textContent('[data-test="checked"]'), "已勾选 4");
+  await page.click('[data-test="batch-approve"]');
+  await page.waitForSelector('[data-test="batch-dialog"]:visible');
+  const summary = await page.textContent('[data-test="batch-summary"]');
+  assert.match(summary, /将通过 3 条申报/);
+  assert.match(summary, /合计认定 (\d+)学时/);
+  assert.match(await page.textContent('[data-test="batch-skipped"]'), /D000003.*有疑点标记/s);
+  await page.click('[data-test="batch-confirm"]');
+  await page.waitForFunction(() => window.__calls.some((c) => c.cmd === "batch_approve"));
+  const [call] = await calls(page, "batch_approve");
+  assert.deepEqual(call.args.ids.sort(), ["D000000", "D000001", "D000003", "D000004"]);
+  await page.waitForFunction(() => document.querySelector('[data-test="pending"]').textContent.trim() === "3");
+  assert.deepEqual(errors, []);
+});
+
+test("the conflicts inbox shows both versions side by side and leads back to review", async () => {
+  const { page, errors } = await openApp(browser, base);
+  await page.click('[data-test="tab-conflicts"]');
+  await page.waitForSelector('[data-test="conflict"]');
+  assert.equal(await page.locator('[data-test="conflict"]').count(), 2);
+  const fields = await page.locator('[data-test="conflict"]').first().locator('[data-test="conflict-field"]').allTextContents();
+  assert.ok(fields.some((f) => f.includes("申报学时") && f.includes("12学时") && f.includes("18学时")), fields.join(" | "));
+  assert.ok(fields.some((f) => f.includes("主办单位") && f.includes("新疆医学会")), fields.join(" | "));
+  await page.locator('[data-test="review-again"]').first().click();
+  await page.waitForFunction(() => document.querySelector('input[data-test="search"]')?.value === "D000010");
+  await page.waitForFunction(() => document.querySelector('[data-test="total"] b').textContent.trim() === "1");
+  assert.deepEqual(errors, []);
+});
+
+test("sync now shows progress, then the new counts", async () => {
+  const { page, errors } = await openApp(browser, base);
+  await page.keyboard.press("a");
+  await page.waitForFunction(() => document.querySelector('[data-test="pending"]').textContent.trim() === "1");
+  await page.click('[data-test="sync-now"]');
+  await page.waitForFunction(() => document.querySelector('[data-test="online"]').textContent === "在线" && window.__calls.filter((c) => c.cmd === "dashboard").length > 2);
+  await page.waitForFunction(() => document.querySelector('[data-test="pending"]').textContent.trim() === "0");
+  assert.deepEqual(errors, []);
+});
