@@ -105,7 +105,10 @@ fn labels() -> String {
             )
         })
         .collect());
-    let forms = map(Form::ALL.iter().map(|f| (code(f), form_zh(*f).into())).collect());
+    let forms = map(Form::ALL
+        .iter()
+        .map(|f| (code(f), form_zh(*f).into()))
+        .collect());
     let statuses = [
         Status::PendingUnitReview,
         Status::Returned,
@@ -115,16 +118,25 @@ fn labels() -> String {
         Status::IndustryReturned,
         Status::SpotChecked,
     ];
-    let statuses = map(statuses.iter().map(|s| (code(s), status_zh(*s).into())).collect());
+    let statuses = map(statuses
+        .iter()
+        .map(|s| (code(s), status_zh(*s).into()))
+        .collect());
     let categories = [Category::Public, Category::Professional];
-    let categories = map(categories.iter().map(|c| (code(c), category_zh(*c).into())).collect());
+    let categories = map(categories
+        .iter()
+        .map(|c| (code(c), category_zh(*c).into()))
+        .collect());
     let levels = [
         TitleLevel::SeniorFull,
         TitleLevel::SeniorDeputy,
         TitleLevel::Intermediate,
         TitleLevel::Junior,
     ];
-    let levels = map(levels.iter().map(|l| (code(l), title_level_zh(*l).into())).collect());
+    let levels = map(levels
+        .iter()
+        .map(|l| (code(l), title_level_zh(*l).into()))
+        .collect());
     let all: BTreeMap<&str, serde_json::Value> = [
         ("flags", flags),
         ("forms", forms),

@@ -1,0 +1,251 @@
+//! End to end: the real app in a real WebKit webview under Xvfb, driven through WebDriver
+//! (`tauri-driver` + `WebKitWebDriver`), against the reference platform seeded on loopback.
+//! Log in → first sync → open a declaration → see its evidence → approve with the keyboard →
+//! sync → the platform holds the decision. Run by scripts/test.sh as
+//! `xvfb-run -a cargo test --test e2e -- --ignored`; with `JXJY_SCREENSHOTS=DIR` it also
+//! saves screenshots of the main screens (scripts/screenshots.sh).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use jxjy_platform::api::Config;
+use jxjy_platform::faults::{FaultConfig, RateLimiter};
+use jxjy_platform::seed::{seed, SeedParams};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::Duration;
+use support::webdriver::{Driver, Session};
+
+struct DriverProcess(Child);
+
+impl Drop for DriverProcess {
+    fn drop(&mut self) {
+        // SIGTERM, so tauri-driver stops its WebKitWebDriver child too.
+        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+        let _ = self.0.wait();
+    }
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("jxjy-e2e-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+async fn shot(s: &Session, dir: &Option<PathBuf>, name: &str) {
+    if let Some(dir) = dir {
+        // Let animations settle.
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        s.screenshot(&dir.join(format!("{name}.png"))).await;
+    }
+}
+
+async fn set_input(s: &Session, css: &str, text: &str) {
+    let el = s.wait(css, 20).await;
+    s.clear(&el).await;
+    s.type_into(&el, text).await;
+}
+
+#[test]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver: run by scripts/test.sh under xvfb-run"]
+fn review_in_the_real_app_reaches_the_platform() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(run());
+}
+
+async fn run() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let screenshots = std::env::var_os("JXJY_SCREENSHOTS").map(PathBuf::from);
+    if let Some(d) = &screenshots {
+        std::fs::create_dir_all(d).unwrap();
+    }
+
+    // The reference platform, seeded, on loopback.
+    let db = temp_dir("platform").join("platform.db");
+    let mut conn = jxjy_platform::db::open(&db).unwrap();
+    let params = SeedParams {
+        units: 1,
+        staff_per_unit: 60,
+        declarations_per_staff: 6,
+        evidence: true,
+        seed: 5,
+        year: 2019,
+    };
+    let account = seed(&mut conn, &params).unwrap().accounts[0].clone();
+    let addr = jxjy_platform::api::spawn_server(
+        "127.0.0.1:0",
+        conn,
+        Config::default(),
+        FaultConfig::default(),
+        RateLimiter::new(0.0, 1.0),
+    )
+    .await
+    .unwrap();
+
+    // The app, launched by WebKitWebDriver through tauri-driver, with a fresh data folder.
+    let home = temp_dir("home");
+    let driver = DriverProcess(
+        Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
+            .args(["--port", "4444", "--native-port", "4445"])
+            .env("JXJY_HOME", &home)
+            .env("JXJY_KEYRING", "memory")
+            .spawn()
+            .expect("tauri-driver is not installed (cargo install tauri-driver --locked)"),
+    );
+    let s = Driver::new(4444)
+        .session(env!("CARGO_BIN_EXE_jxjy-review"))
+        .await;
+
+    // First run: log in; the first sync runs with progress.
+    set_input(&s, "input[data-test=server]", &format!("http://{addr}")).await;
+    set_input(&s, "input[data-test=username]", &account.username).await;
+    set_input(&s, "input[data-test=password]", "wrong").await;
+    let login = s.wait("[data-test=login]", 10).await;
+    s.click(&login).await;
+    let err = s.wait("[data-test=login-error]", 20).await;
+    let message = s.text(&err).await;
+    assert!(message.contains("用户名或密码不正确"), "{message}");
+    shot(&s, &screenshots, "01-login").await;
+    set_input(&s, "input[data-test=password]", &account.password).await;
+    s.click(&login).await;
+    s.wait("[data-test=first-sync]", 20).await;
+    s.wait_for(
+        "the first sync",
+        "document.querySelector('[data-test=start-review]')?.textContent.trim() === '开始审核'",
+        180,
+    )
+    .await;
+    shot(&s, &screenshots, "02-first-sync-done").await;
+    let start = s.wait("[data-test=start-review]", 5).await;
+    s.click(&start).await;
+
+    // The queue; open a clean declaration whose evidence is a file.
+    s.wait("[data-test=queue-row][data-id]", 30).await;
+    let id = s
+        .wait_for(
+            "a clean row",
+            "(() => { const r = [...document.querySelectorAll('[data-test=queue-row][data-id]')].find(r => !r.querySelector('[data-test=flag]') && !r.textContent.includes('已审核')); if (r) { r.click(); return r.dataset.id; } return null; })()",
+            20,
+        )
+        .await;
+    let id = id.as_str().unwrap().to_owned();
+    s.wait_for(
+        "the declaration",
+        &format!("document.querySelector('[data-test=detail-title]') && document.querySelector('.qrow.sel')?.dataset.id === '{id}'"),
+        20,
+    )
+    .await;
+    s.wait("[data-test=hash-ok]", 60).await;
+    s.wait_for(
+        "the evidence on screen",
+        "document.querySelector('[data-test=evidence-image]')?.complete || document.querySelector('[data-test=evidence-pdf] canvas')",
+        60,
+    )
+    .await;
+    shot(&s, &screenshots, "03-review").await;
+
+    // Approve with the keyboard.
+    let body = s.wait("body", 5).await;
+    let _ = body;
+    s.key("a").await;
+    s.wait_for(
+        "the decision to be recorded",
+        "document.querySelector('[data-test=pending]')?.textContent.trim() === '1'",
+        20,
+    )
+    .await;
+
+    // Help, batch, staff and conflicts screens for the screenshots.
+    if screenshots.is_some() {
+        s.key("?").await;
+        s.wait("[data-test=help]", 5).await;
+        shot(&s, &screenshots, "04-shortcuts").await;
+        s.key("\u{E00C}").await; // Escape
+        let no_dialog = "![...document.querySelectorAll('.el-overlay')].some(o => o.offsetParent !== null || getComputedStyle(o).display !== 'none')";
+        s.wait_for("the dialog to close", no_dialog, 10).await;
+        s.script("document.querySelectorAll('[data-test=queue-row][data-id] input[type=checkbox]').forEach((c, i) => i < 6 && c.click())").await;
+        let batch = s.wait("[data-test=batch-approve]", 5).await;
+        s.click(&batch).await;
+        s.wait("[data-test=batch-summary]", 10).await;
+        shot(&s, &screenshots, "05-batch-approve").await;
+        s.key("\u{E00C}").await;
+        s.wait_for("the dialog to close", no_dialog, 10).await;
+        let staff = s.wait("[data-test=tab-staff]", 5).await;
+        s.click(&staff).await;
+        s.wait("[data-test=staff-view] .el-table__row", 20).await;
+        shot(&s, &screenshots, "06-staff").await;
+        let review = s.wait("[data-test=tab-review]", 5).await;
+        s.click(&review).await;
+    }
+
+    // Sync: the decision reaches the platform.
+    let sync = s.wait("[data-test=sync-now]", 10).await;
+    s.click(&sync).await;
+    s.wait_for(
+        "the upload",
+        "document.querySelector('[data-test=pending]')?.textContent.trim() === '0' && document.querySelector('[data-test=sync-now]')",
+        60,
+    )
+    .await;
+    let conn = jxjy_platform::db::open(&db).unwrap();
+    let decisions = jxjy_platform::manage::decisions(&conn).unwrap();
+    assert!(
+        decisions
+            .iter()
+            .any(|d| d.declaration_id == id && d.outcome == "approve"),
+        "the platform has no approval of {id}: {decisions:?}"
+    );
+
+    // A conflict: decide, the platform amends the declaration before the upload.
+    if screenshots.is_some() {
+        let next = s
+            .wait_for(
+                "another clean row",
+                "(() => { const r = [...document.querySelectorAll('[data-test=queue-row][data-id]')].find(r => !r.querySelector('[data-test=flag]') && !r.textContent.includes('已审核')); if (r) { r.click(); return r.dataset.id; } return null; })()",
+                20,
+            )
+            .await;
+        let next = next.as_str().unwrap().to_owned();
+        s.wait_for(
+            "the row",
+            &format!("document.querySelector('.qrow.sel')?.dataset.id === '{next}'"),
+            10,
+        )
+        .await;
+        s.wait("[data-test=approve]", 10).await;
+        s.key("a").await;
+        s.wait_for(
+            "recorded",
+            "document.querySelector('[data-test=pending]')?.textContent.trim() !== '0'",
+            20,
+        )
+        .await;
+        let mut conn = jxjy_platform::db::open(&db).unwrap();
+        jxjy_platform::manage::amend(&mut conn, &next, false).unwrap();
+        let sync = s.wait("[data-test=sync-now]", 30).await;
+        s.click(&sync).await;
+        s.wait_for(
+            "the conflict",
+            "document.querySelector('[data-test=conflicts] b')?.textContent.trim() !== '0'",
+            60,
+        )
+        .await;
+        let tab = s.wait("[data-test=tab-conflicts]", 5).await;
+        s.click(&tab).await;
+        s.wait("[data-test=conflict]", 20).await;
+        shot(&s, &screenshots, "07-conflicts").await;
+    }
+
+    s.close().await;
+    drop(driver);
+    cleanup(&home);
+}
+
+fn cleanup(home: &Path) {
+    let _ = std::fs::remove_dir_all(home);
+}
