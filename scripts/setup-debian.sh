@@ -12,6 +12,8 @@ PACKAGES=(
   pkg-config build-essential curl file
   # a virtual display, WebDriver for the real window, screenshots and clicks
   xvfb webkit2gtk-driver imagemagick xdotool
+  # headless Chromium for the UI's page tests
+  chromium
   # Chinese fonts so the zh-CN UI renders
   fonts-noto-cjk
   # the Linux kernel keyring backend for the OS keyring
@@ -39,3 +41,8 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 command -v cargo >/dev/null 2>&1 || { echo "setup: no Rust toolchain (cargo) on PATH" >&2; exit 1; }
+# The WebDriver bridge for the end-to-end test of the real window.
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "setup: installing tauri-driver" >&2
+  cargo install tauri-driver --locked --version "^2"
+fi

@@ -184,6 +184,11 @@ impl Session {
             .unwrap()
     }
 
+    /// Runs an asynchronous script; its last argument is the callback that returns the value.
+    pub async fn script_async(&self, body: &str) -> Value {
+        self.post("/execute/async", json!({"script": body, "args": []})).await.unwrap()
+    }
+
     /// Presses and releases one key, as a person at the keyboard would.
     pub async fn key(&self, key: &str) {
         let actions = json!({"actions": [{"type": "key", "id": "keyboard", "actions": [

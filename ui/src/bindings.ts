@@ -7,7 +7,11 @@ export type AppError = { code: ErrorCode, message: string, };
 
 export type RuleSetInfo = { id: string, name: string, first_year: number, };
 
-export type StartInfo = { version: string, profiles: Array<string>, last_profile: string | null, rule_sets: Array<RuleSetInfo>, };
+export type StartInfo = { version: string, profiles: Array<string>, last_profile: string | null, 
+/**
+ * The platform address to offer on the login screen (`JXJY_SERVER`).
+ */
+default_server: string | null, rule_sets: Array<RuleSetInfo>, };
 
 export type SessionInfo = { profile: string, logged_in: boolean, server: string | null, username: string | null, unit_id: string | null, unit_name: string | null, review_year: number, };
 
@@ -195,7 +199,12 @@ online: boolean,
  */
 clock_offset_secs: number | null, server: string | null, username: string | null, unit_id: string | null, };
 
-export type ConflictView = { id: number, declaration_id: string, decision: DecisionRecord, server: Declaration | null, detected_at: string, };
+export type ConflictView = { id: number, declaration_id: string, decision: DecisionRecord, 
+/**
+ * The declaration as the reviewer saw it when deciding (None for decisions made before
+ * this was kept).
+ */
+seen: Declaration | null, server: Declaration | null, detected_at: string, };
 
 export type Phase = "login" | "pull_staff" | "pull_declarations" | "evaluate" | "push" | "evidence" | "done";
 

@@ -22,6 +22,8 @@ pub struct StartInfo {
     pub version: String,
     pub profiles: Vec<String>,
     pub last_profile: Option<String>,
+    /// The platform address to offer on the login screen (`JXJY_SERVER`).
+    pub default_server: Option<String>,
     pub rule_sets: Vec<RuleSetInfo>,
 }
 
@@ -75,6 +77,9 @@ pub fn app_start(state: AppStateRef<'_>) -> Result<StartInfo, AppError> {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         profiles,
         last_profile: state.last_profile(),
+        default_server: std::env::var("JXJY_SERVER")
+            .ok()
+            .filter(|s| validate::server(s).is_ok()),
         rule_sets: jxjy_core::ruleset::builtins()
             .into_iter()
             .map(|s| RuleSetInfo {

@@ -168,8 +168,9 @@ impl Store {
             .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         tx.execute(
             "INSERT INTO decisions (key, declaration_id, declaration_version, outcome, credited_centi,
-                                    category, reason, reviewer, decided_at, state, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', ?10)",
+                                    category, reason, reviewer, decided_at, state, updated_at, seen_doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', ?10,
+                     (SELECT doc FROM declaration_docs WHERE id = ?2))",
             params![
                 decision.idempotency_key,
                 id,

@@ -53,6 +53,9 @@ pub struct ConflictView {
     pub id: i64,
     pub declaration_id: String,
     pub decision: DecisionRecord,
+    /// The declaration as the reviewer saw it when deciding (None for decisions made before
+    /// this was kept).
+    pub seen: Option<Declaration>,
     pub server: Option<Declaration>,
     pub detected_at: String,
 }
@@ -223,20 +226,32 @@ impl Store {
 
     /// Open conflicts, oldest first.
     pub fn conflicts(&self) -> Result<Vec<ConflictView>, StoreError> {
-        let rows: Vec<(i64, String, String, String, String)> = self
+        type Row = (i64, String, String, String, String, Option<String>);
+        let rows: Vec<Row> = self
             .conn
-            .prepare("SELECT id, declaration_id, local, server, detected_at FROM conflicts WHERE resolved_at IS NULL ORDER BY id")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+            .prepare(
+                "SELECT c.id, c.declaration_id, c.local, c.server, c.detected_at, d.seen_doc
+                 FROM conflicts c LEFT JOIN decisions d ON d.key = c.decision_key
+                 WHERE c.resolved_at IS NULL ORDER BY c.id",
+            )?
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            })?
             .collect::<Result<_, _>>()?;
         rows.into_iter()
-            .map(|(id, declaration_id, local, server, detected_at)| {
+            .map(|(id, declaration_id, local, server, detected_at, seen)| {
                 let decision: DecisionRecord = decision_from_json(&local)?;
                 let server: Option<Declaration> = serde_json::from_str(&server)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let seen: Option<Declaration> = seen
+                    .map(|s| serde_json::from_str(&s))
+                    .transpose()
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 Ok(ConflictView {
                     id,
                     declaration_id,
                     decision,
+                    seen,
                     server,
                     detected_at,
                 })

@@ -26,7 +26,7 @@ fn first_open_pending(store: &Store) -> jxjy_store::queries::QueueRow {
 #[test]
 fn first_open_makes_a_key_in_the_keyring_and_reopens() {
     let (home, p, store) = open("first");
-    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(store.schema_version().unwrap(), 2);
     assert!(keys::load_db_key(&p).unwrap().is_some());
     drop(store);
     let again = Store::open(&home, &p, || panic!("no new key on reopen")).unwrap();
@@ -73,6 +73,28 @@ fn a_wrong_key_is_a_clear_error() {
 }
 
 #[test]
+fn a_version_1_database_is_brought_to_the_latest_schema() {
+    let (home, p, store) = open("upgrade");
+    // Make it look like a database written by the first release.
+    store
+        .raw_connection()
+        .execute_batch("ALTER TABLE decisions DROP COLUMN seen_doc; PRAGMA user_version = 1;")
+        .unwrap();
+    drop(store);
+    let store = Store::open(&home, &p, key_from(1)).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 2);
+    let n: i64 = store
+        .raw_connection()
+        .query_row(
+            "SELECT count(*) FROM pragma_table_info('decisions') WHERE name = 'seen_doc'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+}
+
+#[test]
 fn an_older_binary_refuses_a_newer_database() {
     let (home, p, store) = open("newer");
     store
@@ -86,7 +108,7 @@ fn an_older_binary_refuses_a_newer_database() {
             err,
             StoreError::TooNew {
                 found: 99,
-                supported: 1
+                supported: 2
             }
         ),
         "{err}"

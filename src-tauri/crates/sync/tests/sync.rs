@@ -209,6 +209,11 @@ async fn a_conflict_is_shown_not_applied_then_decided_again() {
         v + 1,
         "both versions are kept"
     );
+    assert_eq!(
+        conflicts[0].seen.as_ref().unwrap().version,
+        v,
+        "the version the reviewer saw is kept beside the platform's"
+    );
     let view = s.declaration(&id).unwrap();
     assert_eq!(
         view.declaration.version,

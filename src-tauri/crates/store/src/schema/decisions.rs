@@ -27,3 +27,8 @@ CREATE TABLE outbox (
     enqueued_at  TEXT NOT NULL
 );
 ";
+
+/// The declaration as the reviewer saw it when deciding, so a conflict can show what changed.
+pub const V2: &str = "
+ALTER TABLE decisions ADD COLUMN seen_doc TEXT;
+";

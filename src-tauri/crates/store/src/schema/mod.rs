@@ -17,20 +17,26 @@ struct Migration {
     parts: &'static [&'static str],
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    parts: &[
-        staff::V1,
-        declarations::V1,
-        evidence::V1,
-        decisions::V1,
-        sync::V1,
-        audit::V1,
-    ],
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        parts: &[
+            staff::V1,
+            declarations::V1,
+            evidence::V1,
+            decisions::V1,
+            sync::V1,
+            audit::V1,
+        ],
+    },
+    Migration {
+        version: 2,
+        parts: &[decisions::V2],
+    },
+];
 
 /// The schema version this program writes.
-pub const LATEST: i64 = 1;
+pub const LATEST: i64 = 2;
 
 /// Brings the database to `LATEST`, or refuses a newer one.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

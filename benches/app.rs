@@ -1,0 +1,290 @@
+//! End-to-end benchmark of the desktop app (release build, real WebKit window under Xvfb,
+//! driven through WebDriver): start to an interactive queue, filter / scroll / next-item
+//! interactions, and resident memory, with 100,000 declarations cached — against a baseline of
+//! 1,000 declarations measured in the same run. Run by `scripts/bench-app.sh` (it provides
+//! Xvfb, tauri-driver and a kernel keyring session shared with the app).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+#[path = "../tests/support/webdriver.rs"]
+mod webdriver;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use jxjy_core::synth::{generate, SynthParams};
+use jxjy_core::RuleSet;
+use jxjy_store::import::PullPage;
+use jxjy_store::keys::{self, Sensitive, Tokens};
+use jxjy_store::{Home, ProfileName, Store};
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+use webdriver::{Driver, Session};
+
+struct DriverProcess(Child);
+impl Drop for DriverProcess {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+        let _ = self.0.wait();
+    }
+}
+
+/// A logged-in profile (offline: the platform address points nowhere) with `staff × 10`
+/// declarations, evaluated.
+fn fill(home: &Home, staff: usize) {
+    let profile = ProfileName::new("default").unwrap();
+    let key = keys::os_random_key().unwrap();
+    let mut store = Store::open(home, &profile, move || key).unwrap();
+    let now = Utc.with_ymd_and_hms(2020, 1, 15, 9, 0, 0).unwrap();
+    let input = generate(&SynthParams {
+        staff,
+        declarations_per_staff: 10,
+        seed: 99,
+        ..SynthParams::default()
+    });
+    for chunk in input.declarations.chunks(5_000) {
+        let page = PullPage {
+            scope: "declarations".into(),
+            declarations: chunk.to_vec(),
+            cursor: "c".into(),
+            ..PullPage::default()
+        };
+        store.apply_page(&page, now).unwrap();
+    }
+    let staff_page = PullPage {
+        scope: "staff".into(),
+        staff: input.staff.clone(),
+        cursor: "s".into(),
+        ..PullPage::default()
+    };
+    store.apply_page(&staff_page, now).unwrap();
+    let today = NaiveDate::from_ymd_opt(2020, 1, 15).unwrap();
+    store
+        .reevaluate(&RuleSet::for_year(2019).unwrap(), 2019, today)
+        .unwrap();
+    for (k, v) in [
+        ("server", "http://127.0.0.1:9"),
+        ("username", "bench"),
+        ("unit_id", "U01"),
+        ("unit_name", "基准单位"),
+        ("review_year", "2019"),
+    ] {
+        store.set_meta(k, v).unwrap();
+    }
+    keys::save_tokens(
+        &profile,
+        &Tokens {
+            access: Sensitive::new("x".into()),
+            refresh: Sensitive::new("y".into()),
+        },
+    )
+    .unwrap();
+}
+
+/// Resident memory of the app process and of the WebKit processes it started, in MiB.
+fn rss_mib(app_binary: &str) -> (f64, f64) {
+    let mut app = 0.0;
+    let mut total = 0.0;
+    let Ok(procs) = std::fs::read_dir("/proc") else { return (0.0, 0.0) };
+    let mut app_pid = None;
+    let mut all: Vec<(u32, u32, String, f64)> = Vec::new();
+    for p in procs.flatten() {
+        let Ok(pid) = p.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let status = std::fs::read_to_string(p.path().join("status")).unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        let exe = std::fs::read_link(p.path().join("exe"))
+            .map(|e| e.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        all.push((pid, field("PPid:") as u32, exe.clone(), field("VmRSS:") / 1024.0));
+        if exe == app_binary {
+            app_pid = Some(pid);
+        }
+    }
+    if let Some(pid) = app_pid {
+        for (p, ppid, exe, rss) in &all {
+            if *p == pid {
+                app = *rss;
+                total += rss;
+            } else if *ppid == pid && exe.contains("WebKit") {
+                total += rss;
+            }
+        }
+    }
+    (app, total)
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    xs[xs.len() / 2]
+}
+
+fn p95(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    xs[((xs.len() as f64) * 0.95).ceil() as usize - 1]
+}
+
+/// Times one interaction in the page: `action` runs, then the time until `done` holds and a
+/// frame has been painted.
+async fn interaction(s: &Session, action: &str, done: &str) -> f64 {
+    let script = format!(
+        "const cb = arguments[arguments.length - 1];
+         const t0 = performance.now();
+         {action};
+         const check = () => {{
+           if ({done}) requestAnimationFrame(() => cb(performance.now() - t0));
+           else setTimeout(check, 1);
+         }};
+         check();"
+    );
+    let v: Value = s.script_async(&script).await;
+    v.as_f64().unwrap()
+}
+
+struct Figures {
+    start_wall_ms: f64,
+    start_page_ms: f64,
+    filter_p95: f64,
+    scroll_p95: f64,
+    next_p95: f64,
+    filter_median: f64,
+    rss_app: f64,
+    rss_total: f64,
+    total: f64,
+}
+
+async fn measure(app: &str, home: &Path) -> Figures {
+    let driver = DriverProcess(
+        Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
+            .args(["--port", "4444", "--native-port", "4445"])
+            .env("JXJY_HOME", home)
+            .env("JXJY_KEYRING", "keyutils")
+            .spawn()
+            .unwrap(),
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let t0 = Instant::now();
+    let s = Driver::new(4444).session(app).await;
+    s.wait("[data-test=queue-row][data-id]", 60).await;
+    let start_wall_ms = t0.elapsed().as_secs_f64() * 1000.0;
+    let start_page_ms = s.script("return window.__jxjyFirstQueueAt").await.as_f64().unwrap();
+    let total: f64 = s
+        .script("return Number(document.querySelector('[data-test=total] b').textContent)")
+        .await
+        .as_f64()
+        .unwrap();
+
+    let total_is = |pred: &str| format!("(() => {{ const t = Number(document.querySelector('[data-test=total] b').textContent); return {pred}; }})()");
+    let mut filter = Vec::new();
+    let mut scroll = Vec::new();
+    let mut next = Vec::new();
+    let forms = ["online_course", "base_training", "academic_conference", "organized_training", "qualification_exam"];
+    for round in 0..10 {
+        // A filter on, then off.
+        let form = forms[round % forms.len()];
+        let before = total;
+        filter.push(
+            interaction(
+                &s,
+                &format!("window.__jxjyQueue.setFilter({{form: '{form}'}})"),
+                &total_is(&format!("t !== {before} && document.querySelector('[data-test=queue-row][data-id]')")),
+            )
+            .await,
+        );
+        let mid: f64 = s
+            .script("return Number(document.querySelector('[data-test=total] b').textContent)")
+            .await
+            .as_f64()
+            .unwrap();
+        filter.push(
+            interaction(
+                &s,
+                "window.__jxjyQueue.setFilter({form: null})",
+                &total_is(&format!("t !== {mid} && document.querySelector('[data-test=queue-row][data-id]')")),
+            )
+            .await,
+        );
+        // A jump deep into the list.
+        let row = ((round as f64 * 0.097 + 0.05) * total) as u64;
+        scroll.push(
+            interaction(
+                &s,
+                &format!("document.querySelector('[data-test=queue-list]').scrollTop = {row} * 56; document.querySelector('[data-test=queue-list]').dispatchEvent(new Event('scroll'))"),
+                &format!("[...document.querySelectorAll('[data-test=queue-row]')].some(r => r.style.top === '{}px' && r.dataset.id)", row * 56),
+            )
+            .await,
+        );
+        // Next item with the keyboard.
+        next.push(
+            interaction(
+                &s,
+                "window.__prevTitle = document.querySelector('[data-test=detail-title]')?.textContent; window.dispatchEvent(new KeyboardEvent('keydown', {key: 'j'}))",
+                "document.querySelector('[data-test=detail-title]') && document.querySelector('[data-test=detail-title]').textContent !== window.__prevTitle",
+            )
+            .await,
+        );
+    }
+    let (rss_app, rss_total) = rss_mib(app);
+    s.close().await;
+    drop(driver);
+    Figures {
+        start_wall_ms,
+        start_page_ms,
+        filter_p95: p95(filter.clone()),
+        filter_median: median(filter),
+        scroll_p95: p95(scroll),
+        next_p95: p95(next),
+        rss_app,
+        rss_total,
+        total,
+    }
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    keys::install(keys::Backend::Keyutils);
+    let app = env!("CARGO_BIN_EXE_jxjy-review");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let root = std::env::temp_dir().join(format!("jxjy-app-bench-{}", std::process::id()));
+    let mut results = Vec::new();
+    for (label, staff) in [("baseline 1,000", 100usize), ("100,000", 10_000usize)] {
+        let dir = root.join(staff.to_string());
+        let _ = std::fs::remove_dir_all(&dir);
+        let t = Instant::now();
+        fill(&Home::new(&dir), staff);
+        println!("{label}: profile filled in {:.1} s", t.elapsed().as_secs_f64());
+        let f = rt.block_on(measure(app, &dir));
+        println!(
+            "{}: {} declarations in the queue · start {:.0} ms (window launch to queue; in page {:.0} ms) · filter p95 {:.1} ms (median {:.1}) · scroll p95 {:.1} ms · next item p95 {:.1} ms · RSS app {:.0} MiB, with WebKit {:.0} MiB",
+            label, f.total, f.start_wall_ms, f.start_page_ms, f.filter_p95, f.filter_median, f.scroll_p95, f.next_p95, f.rss_app, f.rss_total
+        );
+        results.push(f);
+    }
+    let (b, big) = (&results[0], &results[1]);
+    println!(
+        "ratios 100,000 / baseline: start {:.2}x · filter p95 {:.2}x · scroll p95 {:.2}x · next p95 {:.2}x · RSS app {:.2}x",
+        big.start_wall_ms / b.start_wall_ms,
+        big.filter_p95 / b.filter_p95,
+        big.scroll_p95 / b.scroll_p95,
+        big.next_p95 / b.next_p95,
+        big.rss_app / b.rss_app
+    );
+    println!(
+        "goals (100,000): start ≤ 1500 ms: {} · interactions ≤ 50 ms: {} · RSS ≤ 200 MiB: {}",
+        if big.start_wall_ms <= 1500.0 { "met" } else { "NOT met" },
+        if big.filter_p95.max(big.scroll_p95).max(big.next_p95) <= 50.0 { "met" } else { "NOT met" },
+        if big.rss_app <= 200.0 { "met" } else { "NOT met" }
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
