@@ -84,11 +84,15 @@ fn fill(home: &Home, staff: usize) {
 fn rss_mib(app_binary: &str) -> (f64, f64) {
     let mut app = 0.0;
     let mut total = 0.0;
-    let Ok(procs) = std::fs::read_dir("/proc") else { return (0.0, 0.0) };
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return (0.0, 0.0);
+    };
     let mut app_pid = None;
     let mut all: Vec<(u32, u32, String, f64)> = Vec::new();
     for p in procs.flatten() {
-        let Ok(pid) = p.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(pid) = p.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
         let status = std::fs::read_to_string(p.path().join("status")).unwrap_or_default();
         let field = |name: &str| {
             status
@@ -101,7 +105,12 @@ fn rss_mib(app_binary: &str) -> (f64, f64) {
         let exe = std::fs::read_link(p.path().join("exe"))
             .map(|e| e.to_string_lossy().into_owned())
             .unwrap_or_default();
-        all.push((pid, field("PPid:") as u32, exe.clone(), field("VmRSS:") / 1024.0));
+        all.push((
+            pid,
+            field("PPid:") as u32,
+            exe.clone(),
+            field("VmRSS:") / 1024.0,
+        ));
         if exe == app_binary {
             app_pid = Some(pid);
         }
@@ -143,10 +152,14 @@ async fn interaction(s: &Session, action: &str, done: &str) -> f64 {
          check();"
     );
     let v: Value = s.script_async(&script).await;
-    v.as_f64().unwrap()
+    v.as_f64()
+        .unwrap_or_else(|| panic!("interaction `{action}` did not finish"))
 }
 
 struct Figures {
+    /// From the app process's start to the first queue rows in the page.
+    start_process_ms: f64,
+    /// From asking WebDriver for a session (which launches the app) to the queue being found.
     start_wall_ms: f64,
     start_page_ms: f64,
     filter_p95: f64,
@@ -172,18 +185,55 @@ async fn measure(app: &str, home: &Path) -> Figures {
     let s = Driver::new(4444).session(app).await;
     s.wait("[data-test=queue-row][data-id]", 60).await;
     let start_wall_ms = t0.elapsed().as_secs_f64() * 1000.0;
-    let start_page_ms = s.script("return window.__jxjyFirstQueueAt").await.as_f64().unwrap();
+    let start_page_ms = s
+        .script("return window.__jxjyFirstQueueAt")
+        .await
+        .as_f64()
+        .unwrap();
+    let shown_epoch_ms = s
+        .script("return window.__jxjyFirstQueueEpoch")
+        .await
+        .as_f64()
+        .unwrap();
+    let started = s
+        .script_async("const cb = arguments[arguments.length - 1]; window.__TAURI_INTERNALS__.invoke('app_start').then(i => cb(i.started_at_ms));")
+        .await
+        .as_f64()
+        .unwrap();
+    let start_process_ms = shown_epoch_ms - started;
     let total: f64 = s
         .script("return Number(document.querySelector('[data-test=total] b').textContent)")
         .await
         .as_f64()
         .unwrap();
 
-    let total_is = |pred: &str| format!("(() => {{ const t = Number(document.querySelector('[data-test=total] b').textContent); return {pred}; }})()");
+    // The bare IPC round trip, as a reference for the interactions.
+    let ipc = s
+        .script_async(
+            "const cb = arguments[arguments.length - 1];
+             const inv = window.__TAURI_INTERNALS__.invoke;
+             const f = (limit) => ({filter: {status: null, review_state: null, form: null, category: null, flag: null, flagged: null, search: null, staff_id: null, from: null, to: null, sort: 'end_date', descending: false, offset: 0, limit}});
+             (async () => {
+               const t = async (fn) => { const xs = []; for (let i = 0; i < 7; i++) { const t0 = performance.now(); await fn(); xs.push(performance.now() - t0); } xs.sort((a, b) => a - b); return xs[3]; };
+               const g = {filter: {...f(200).filter, status: 'pending_unit_review', form: 'base_training'}};
+               cb({dashboard: await t(() => inv('dashboard')), queue20: await t(() => inv('queue', f(20))), queue200: await t(() => inv('queue', f(200))), queue200_form: await t(() => inv('queue', g)), frame: await t(() => new Promise(r => requestAnimationFrame(() => r())))});
+             })();",
+        )
+        .await;
+    println!("  IPC medians (ms): {ipc}");
+    let total_is = |pred: &str| {
+        format!("(() => {{ const t = Number(document.querySelector('[data-test=total] b').textContent); return {pred}; }})()")
+    };
     let mut filter = Vec::new();
     let mut scroll = Vec::new();
     let mut next = Vec::new();
-    let forms = ["online_course", "base_training", "academic_conference", "organized_training", "qualification_exam"];
+    let forms = [
+        "online_course",
+        "base_training",
+        "academic_conference",
+        "organized_training",
+        "qualification_exam",
+    ];
     for round in 0..10 {
         // A filter on, then off.
         let form = forms[round % forms.len()];
@@ -192,7 +242,9 @@ async fn measure(app: &str, home: &Path) -> Figures {
             interaction(
                 &s,
                 &format!("window.__jxjyQueue.setFilter({{form: '{form}'}})"),
-                &total_is(&format!("t !== {before} && document.querySelector('[data-test=queue-row][data-id]')")),
+                &total_is(&format!(
+                    "t !== {before} && document.querySelector('[data-test=queue-row][data-id]')"
+                )),
             )
             .await,
         );
@@ -205,7 +257,9 @@ async fn measure(app: &str, home: &Path) -> Figures {
             interaction(
                 &s,
                 "window.__jxjyQueue.setFilter({form: null})",
-                &total_is(&format!("t !== {mid} && document.querySelector('[data-test=queue-row][data-id]')")),
+                &total_is(&format!(
+                    "t !== {mid} && document.querySelector('[data-test=queue-row][data-id]')"
+                )),
             )
             .await,
         );
@@ -223,8 +277,8 @@ async fn measure(app: &str, home: &Path) -> Figures {
         next.push(
             interaction(
                 &s,
-                "window.__prevTitle = document.querySelector('[data-test=detail-title]')?.textContent; window.dispatchEvent(new KeyboardEvent('keydown', {key: 'j'}))",
-                "document.querySelector('[data-test=detail-title]') && document.querySelector('[data-test=detail-title]').textContent !== window.__prevTitle",
+                "window.__prevSel = document.querySelector('.qrow.sel')?.dataset.id; window.dispatchEvent(new KeyboardEvent('keydown', {key: 'j'}))",
+                "document.querySelector('.qrow.sel')?.dataset.id !== window.__prevSel && document.querySelector('[data-test=detail-title]')",
             )
             .await,
         );
@@ -233,6 +287,7 @@ async fn measure(app: &str, home: &Path) -> Figures {
     s.close().await;
     drop(driver);
     Figures {
+        start_process_ms,
         start_wall_ms,
         start_page_ms,
         filter_p95: p95(filter.clone()),
@@ -250,6 +305,7 @@ fn main() {
         return;
     }
     keys::install(keys::Backend::Keyutils);
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let app = env!("CARGO_BIN_EXE_jxjy-review");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -263,18 +319,21 @@ fn main() {
         let _ = std::fs::remove_dir_all(&dir);
         let t = Instant::now();
         fill(&Home::new(&dir), staff);
-        println!("{label}: profile filled in {:.1} s", t.elapsed().as_secs_f64());
+        println!(
+            "{label}: profile filled in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
         let f = rt.block_on(measure(app, &dir));
         println!(
-            "{}: {} declarations in the queue · start {:.0} ms (window launch to queue; in page {:.0} ms) · filter p95 {:.1} ms (median {:.1}) · scroll p95 {:.1} ms · next item p95 {:.1} ms · RSS app {:.0} MiB, with WebKit {:.0} MiB",
-            label, f.total, f.start_wall_ms, f.start_page_ms, f.filter_p95, f.filter_median, f.scroll_p95, f.next_p95, f.rss_app, f.rss_total
+            "{}: {} declarations in the queue · start {:.0} ms from the app process's start to the queue (WebDriver launch to queue {:.0} ms; page load to queue {:.0} ms) · filter p95 {:.1} ms (median {:.1}) · scroll p95 {:.1} ms · next item p95 {:.1} ms · RSS app {:.0} MiB, with WebKit {:.0} MiB",
+            label, f.total, f.start_process_ms, f.start_wall_ms, f.start_page_ms, f.filter_p95, f.filter_median, f.scroll_p95, f.next_p95, f.rss_app, f.rss_total
         );
         results.push(f);
     }
     let (b, big) = (&results[0], &results[1]);
     println!(
         "ratios 100,000 / baseline: start {:.2}x · filter p95 {:.2}x · scroll p95 {:.2}x · next p95 {:.2}x · RSS app {:.2}x",
-        big.start_wall_ms / b.start_wall_ms,
+        big.start_process_ms / b.start_process_ms,
         big.filter_p95 / b.filter_p95,
         big.scroll_p95 / b.scroll_p95,
         big.next_p95 / b.next_p95,
@@ -282,9 +341,21 @@ fn main() {
     );
     println!(
         "goals (100,000): start ≤ 1500 ms: {} · interactions ≤ 50 ms: {} · RSS ≤ 200 MiB: {}",
-        if big.start_wall_ms <= 1500.0 { "met" } else { "NOT met" },
-        if big.filter_p95.max(big.scroll_p95).max(big.next_p95) <= 50.0 { "met" } else { "NOT met" },
-        if big.rss_app <= 200.0 { "met" } else { "NOT met" }
+        if big.start_process_ms <= 1500.0 {
+            "met"
+        } else {
+            "NOT met"
+        },
+        if big.filter_p95.max(big.scroll_p95).max(big.next_p95) <= 50.0 {
+            "met"
+        } else {
+            "NOT met"
+        },
+        if big.rss_app <= 200.0 {
+            "met"
+        } else {
+            "NOT met"
+        }
     );
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -14,6 +14,9 @@ use std::sync::Arc;
 use sync_worker::{Emit, Schedule, SyncEvent};
 use tauri::{AppHandle, Builder, Emitter, Manager, Runtime};
 
+/// When this process started (ms since the epoch), for start-up measurements.
+pub static STARTED_AT_MS: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+
 /// The event the sync bar listens to.
 pub const SYNC_EVENT: &str = "sync";
 
@@ -70,6 +73,13 @@ pub fn setup<R: Runtime>(
 /// Starts the desktop app. `JXJY_HOME` and `JXJY_KEYRING` (os | keyutils | memory) as for the
 /// CLI; `JXJY_SYNC_INTERVAL_SECS` changes the automatic sync interval.
 pub fn run() {
+    let _ = STARTED_AT_MS.set(chrono::Utc::now().timestamp_millis());
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        // WebKitGTK's compositing costs 40–60 ms a frame under software rendering (office PCs
+        // without GPU acceleration, remote sessions, Xvfb) against 16 ms without it; the UI has
+        // no 3D or video. `WEBKIT_DISABLE_COMPOSITING_MODE=0` turns it back on.
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
     let backend = std::env::var("JXJY_KEYRING").unwrap_or_default();
     let Some(backend) = jxjy_store::keys::Backend::parse(&backend) else {
         eprintln!("error: JXJY_KEYRING must be os, keyutils or memory, not `{backend}`");

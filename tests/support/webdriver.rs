@@ -186,7 +186,16 @@ impl Session {
 
     /// Runs an asynchronous script; its last argument is the callback that returns the value.
     pub async fn script_async(&self, body: &str) -> Value {
-        self.post("/execute/async", json!({"script": body, "args": []})).await.unwrap()
+        match self
+            .post("/execute/async", json!({"script": body, "args": []}))
+            .await
+        {
+            Ok(v) => v,
+            Err(e) => {
+                self.dump().await;
+                panic!("script failed: {e}: {}", &body[..body.len().min(400)]);
+            }
+        }
     }
 
     /// Presses and releases one key, as a person at the keyboard would.

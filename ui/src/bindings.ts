@@ -11,7 +11,11 @@ export type StartInfo = { version: string, profiles: Array<string>, last_profile
 /**
  * The platform address to offer on the login screen (`JXJY_SERVER`).
  */
-default_server: string | null, rule_sets: Array<RuleSetInfo>, };
+default_server: string | null, rule_sets: Array<RuleSetInfo>, 
+/**
+ * When the app process started (ms since the epoch; 0 under the test runtime).
+ */
+started_at_ms: number, };
 
 export type SessionInfo = { profile: string, logged_in: boolean, server: string | null, username: string | null, unit_id: string | null, unit_name: string | null, review_year: number, };
 

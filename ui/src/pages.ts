@@ -3,11 +3,11 @@
 
 export const PAGE = 200;
 
-/** The page numbers that cover rows [first, last] plus one page of margin each side. */
-export function pagesFor(first: number, last: number, total: number, page = PAGE): number[] {
+/** The page numbers that cover rows [first, last] plus `margin` pages each side. */
+export function pagesFor(first: number, last: number, total: number, page = PAGE, margin = 1): number[] {
   if (total <= 0 || last < first) return [];
-  const lo = Math.max(0, Math.floor(first / page) - 1);
-  const hi = Math.min(Math.ceil(total / page) - 1, Math.floor(last / page) + 1);
+  const lo = Math.max(0, Math.floor(first / page) - margin);
+  const hi = Math.min(Math.ceil(total / page) - 1, Math.floor(last / page) + margin);
   const out: number[] = [];
   for (let p = lo; p <= hi; p++) out.push(p);
   return out;

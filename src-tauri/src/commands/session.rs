@@ -25,6 +25,8 @@ pub struct StartInfo {
     /// The platform address to offer on the login screen (`JXJY_SERVER`).
     pub default_server: Option<String>,
     pub rule_sets: Vec<RuleSetInfo>,
+    /// When the app process started (ms since the epoch; 0 under the test runtime).
+    pub started_at_ms: f64,
 }
 
 /// The open profile and its platform login.
@@ -88,6 +90,7 @@ pub fn app_start(state: AppStateRef<'_>) -> Result<StartInfo, AppError> {
                 first_year: s.first_year,
             })
             .collect(),
+        started_at_ms: crate::STARTED_AT_MS.get().copied().unwrap_or(0) as f64,
     })
 }
 

@@ -126,6 +126,8 @@ test("the conflicts inbox shows both versions side by side and leads back to rev
 
 test("sync now shows progress, then the new counts", async () => {
   const { page, errors } = await openApp(browser, base);
+  // Nothing is approved before the reviewer can see it.
+  await page.waitForSelector('[data-test="approve"]');
   await page.keyboard.press("a");
   await page.waitForFunction(() => document.querySelector('[data-test="pending"]').textContent.trim() === "1");
   await page.click('[data-test="sync-now"]');
