@@ -94,6 +94,12 @@ async fn run() {
             .args(["--port", "4444", "--native-port", "4445"])
             .env("JXJY_HOME", &home)
             .env("JXJY_KEYRING", "memory")
+            // WebKitWebDriver's screenshots hang without compositing (the app turns it off).
+            .envs(
+                screenshots
+                    .as_ref()
+                    .map(|_| ("WEBKIT_DISABLE_COMPOSITING_MODE", "0")),
+            )
             .spawn()
             .expect("tauri-driver is not installed (cargo install tauri-driver --locked)"),
     );

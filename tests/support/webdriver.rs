@@ -20,7 +20,11 @@ pub struct Session {
 impl Driver {
     pub fn new(port: u16) -> Driver {
         Driver {
-            http: reqwest::Client::new(),
+            // No call may hang the test: a stuck webview fails it instead.
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(90))
+                .build()
+                .unwrap(),
             base: format!("http://127.0.0.1:{port}"),
         }
     }
