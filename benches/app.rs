@@ -8,10 +8,9 @@
 #[path = "../tests/support/webdriver.rs"]
 mod webdriver;
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use jxjy_core::synth::{generate, SynthParams};
 use jxjy_core::RuleSet;
-use jxjy_store::import::PullPage;
 use jxjy_store::keys::{self, Sensitive, Tokens};
 use jxjy_store::{Home, ProfileName, Store};
 use serde_json::Value;
@@ -34,29 +33,13 @@ fn fill(home: &Home, staff: usize) {
     let profile = ProfileName::new("default").unwrap();
     let key = keys::os_random_key().unwrap();
     let mut store = Store::open(home, &profile, move || key).unwrap();
-    let now = Utc.with_ymd_and_hms(2020, 1, 15, 9, 0, 0).unwrap();
     let input = generate(&SynthParams {
         staff,
         declarations_per_staff: 10,
         seed: 99,
         ..SynthParams::default()
     });
-    for chunk in input.declarations.chunks(5_000) {
-        let page = PullPage {
-            scope: "declarations".into(),
-            declarations: chunk.to_vec(),
-            cursor: "c".into(),
-            ..PullPage::default()
-        };
-        store.apply_page(&page, now).unwrap();
-    }
-    let staff_page = PullPage {
-        scope: "staff".into(),
-        staff: input.staff.clone(),
-        cursor: "s".into(),
-        ..PullPage::default()
-    };
-    store.apply_page(&staff_page, now).unwrap();
+    store.import_input(&input).unwrap();
     let today = NaiveDate::from_ymd_opt(2020, 1, 15).unwrap();
     store
         .reevaluate(&RuleSet::for_year(2019).unwrap(), 2019, today)

@@ -16,6 +16,9 @@ use std::process::{Child, Command};
 use std::time::Duration;
 use support::webdriver::{Driver, Session};
 
+/// Clicks the first loaded row that has no flag and is not decided yet; gives its id.
+const CLICK_CLEAN_ROW: &str = "(() => { const r = [...document.querySelectorAll('[data-test=queue-row][data-id]')].find(r => !r.querySelector('[data-test=flag]') && !r.textContent.includes('已审核')); if (r) { r.click(); return r.dataset.id; } return null; })()";
+
 struct DriverProcess(Child);
 
 impl Drop for DriverProcess {
@@ -132,13 +135,7 @@ async fn run() {
 
     // The queue; open a clean declaration whose evidence is a file.
     s.wait("[data-test=queue-row][data-id]", 30).await;
-    let id = s
-        .wait_for(
-            "a clean row",
-            "(() => { const r = [...document.querySelectorAll('[data-test=queue-row][data-id]')].find(r => !r.querySelector('[data-test=flag]') && !r.textContent.includes('已审核')); if (r) { r.click(); return r.dataset.id; } return null; })()",
-            20,
-        )
-        .await;
+    let id = s.wait_for("a clean row", CLICK_CLEAN_ROW, 20).await;
     let id = id.as_str().unwrap().to_owned();
     s.wait_for(
         "the declaration",
@@ -156,8 +153,6 @@ async fn run() {
     shot(&s, &screenshots, "03-review").await;
 
     // Approve with the keyboard.
-    let body = s.wait("body", 5).await;
-    let _ = body;
     s.key("a").await;
     s.wait_for(
         "the decision to be recorded",
@@ -209,13 +204,7 @@ async fn run() {
 
     // A conflict: decide, the platform amends the declaration before the upload.
     if screenshots.is_some() {
-        let next = s
-            .wait_for(
-                "another clean row",
-                "(() => { const r = [...document.querySelectorAll('[data-test=queue-row][data-id]')].find(r => !r.querySelector('[data-test=flag]') && !r.textContent.includes('已审核')); if (r) { r.click(); return r.dataset.id; } return null; })()",
-                20,
-            )
-            .await;
+        let next = s.wait_for("another clean row", CLICK_CLEAN_ROW, 20).await;
         let next = next.as_str().unwrap().to_owned();
         s.wait_for(
             "the row",

@@ -210,6 +210,11 @@ fn review_flow_over_ipc_against_the_reference_platform() {
         .iter()
         .find(|e| e["state"] == "present");
     if let Some(ev) = ev {
+        // The store sniffed the stored bytes: the viewer knows the kind before fetching them.
+        assert!(
+            ["pdf", "png"].contains(&ev["kind"].as_str().unwrap()),
+            "{ev}"
+        );
         let body = request(w, "evidence_content", json!({"sha256": ev["sha256"]})).unwrap();
         let InvokeResponseBody::Raw(bytes) = body else {
             panic!("evidence should come as raw bytes")

@@ -89,63 +89,30 @@ fn code<T: serde::Serialize>(v: T) -> String {
 /// The Chinese words of the codes, from the core's own labels, so the page and the exports
 /// read the same.
 fn labels() -> String {
-    use jxjy_core::labels::{category_zh, form_zh, status_zh, title_level_zh};
-    use jxjy_core::model::{Category, Form, Status, TitleLevel};
-    use jxjy_core::Flag;
-    use std::collections::BTreeMap;
-    let map = |pairs: Vec<(String, serde_json::Value)>| -> serde_json::Value {
-        serde_json::Value::Object(pairs.into_iter().collect())
+    use jxjy_core::filekind::FileKind;
+    use jxjy_core::labels::{
+        category_zh, conference_level_zh, exam_level_zh, form_zh, status_zh, title_level_zh,
     };
-    let flags = map(Flag::ALL
-        .iter()
-        .map(|f| {
-            (
-                code(f),
-                serde_json::json!({"badge": f.badge_zh(), "explanation": f.explanation_zh()}),
-            )
-        })
-        .collect());
-    let forms = map(Form::ALL
-        .iter()
-        .map(|f| (code(f), form_zh(*f).into()))
-        .collect());
-    let statuses = [
-        Status::PendingUnitReview,
-        Status::Returned,
-        Status::Rejected,
-        Status::UnitApproved,
-        Status::IndustryApproved,
-        Status::IndustryReturned,
-        Status::SpotChecked,
-    ];
-    let statuses = map(statuses
-        .iter()
-        .map(|s| (code(s), status_zh(*s).into()))
-        .collect());
-    let categories = [Category::Public, Category::Professional];
-    let categories = map(categories
-        .iter()
-        .map(|c| (code(c), category_zh(*c).into()))
-        .collect());
-    let levels = [
-        TitleLevel::SeniorFull,
-        TitleLevel::SeniorDeputy,
-        TitleLevel::Intermediate,
-        TitleLevel::Junior,
-    ];
-    let levels = map(levels
-        .iter()
-        .map(|l| (code(l), title_level_zh(*l).into()))
-        .collect());
-    let all: BTreeMap<&str, serde_json::Value> = [
-        ("flags", flags),
-        ("forms", forms),
-        ("statuses", statuses),
-        ("categories", categories),
-        ("title_levels", levels),
-    ]
-    .into_iter()
-    .collect();
+    use jxjy_core::model::{Category, ConferenceLevel, ExamLevel, Form, Status, TitleLevel};
+    use jxjy_core::Flag;
+    use serde_json::{json, Map, Value};
+    fn table<T: Copy + serde::Serialize>(all: &[T], word: impl Fn(T) -> Value) -> Value {
+        Value::Object(
+            all.iter()
+                .map(|v| (code(v), word(*v)))
+                .collect::<Map<_, _>>(),
+        )
+    }
+    let all = json!({
+        "categories": table(&[Category::Public, Category::Professional], |c| category_zh(c).into()),
+        "conference_levels": table(&ConferenceLevel::ALL, |l| conference_level_zh(l).into()),
+        "exam_levels": table(&ExamLevel::ALL, |l| exam_level_zh(l).into()),
+        "flags": table(&Flag::ALL, |f| json!({"badge": f.badge_zh(), "explanation": f.explanation_zh()})),
+        "forms": table(&Form::ALL, |f| form_zh(f).into()),
+        "media_types": table(&FileKind::ALL, |k| k.media_type().into()),
+        "statuses": table(&Status::ALL, |s| status_zh(s).into()),
+        "title_levels": table(&TitleLevel::ALL, |l| title_level_zh(l).into()),
+    });
     let text = serde_json::to_string_pretty(&all).unwrap_or_default();
-    format!("\n/** The Chinese words of every code (from the core's labels). */\nexport const LABELS = {text} as const;\n")
+    format!("\n/** The Chinese words of every code (from the core's labels), and the media type of each\n *  evidence kind. */\nexport const LABELS = {text} as const;\n")
 }

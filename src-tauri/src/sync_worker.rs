@@ -5,6 +5,7 @@
 
 use crate::applog::AppLog;
 use crate::error::{AppError, ErrorCode};
+use jxjy_store::keys;
 use jxjy_store::sync_state::SyncStatus;
 use jxjy_store::{Home, ProfileName, Store};
 use jxjy_sync::engine::{SyncOptions, SyncReport};
@@ -68,15 +69,6 @@ pub struct SyncWorker {
     cancel: Arc<Mutex<CancelToken>>,
     running: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
-}
-
-fn seed() -> u64 {
-    let mut b = [0u8; 8];
-    if getrandom::fill(&mut b).is_err() {
-        // Retry jitter only.
-        return chrono::Utc::now().timestamp_micros() as u64;
-    }
-    u64::from_le_bytes(b)
 }
 
 struct Ctx {
@@ -143,7 +135,14 @@ impl Ctx {
             }
         };
         let now = chrono::Utc::now;
-        let mut engine = Engine::new(store, client, &sink, self.fresh_cancel(), seed(), &now);
+        let mut engine = Engine::new(
+            store,
+            client,
+            &sink,
+            self.fresh_cancel(),
+            keys::jitter_seed(),
+            &now,
+        );
         // Give up on one attempt soon; the worker tries again on its own schedule.
         engine.policy.max_attempts = Some(4);
         let options = SyncOptions {

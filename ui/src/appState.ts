@@ -60,11 +60,8 @@ export async function openProfile(name: string) {
   app.dataVersion++;
 }
 
+/** After a decision: the screens reload, and the counts (pending, conflicts) with them. */
 export function dataChanged() {
   app.dataVersion++;
   void refreshDashboard();
-  void api.syncState().then((s) => {
-    if (!app.sync?.running) app.sync = { ...s, error: app.sync?.error ?? null, report: null };
-    else if (app.sync) app.sync.status = s.status;
-  });
 }

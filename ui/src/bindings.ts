@@ -139,7 +139,12 @@ export type EvidenceView = { id: string, file_name: string, media_type: string, 
 /**
  * missing | partial | present
  */
-state: string, bytes_stored: number, };
+state: string, bytes_stored: number, 
+/**
+ * What the stored bytes are, by their first bytes; None until present, or when the file
+ * is of a kind the viewer refuses (SVG, HTML, unknown).
+ */
+kind: FileKind | null, };
 
 export type DeclarationView = { declaration: Declaration, review_state: string, withdrawn: boolean, evaluation: DeclarationResult | null, staff: StaffView | null, evidence: Array<EvidenceView>, decisions: Array<DecisionRecord>, ledger: LedgerEntry | null, };
 
@@ -234,11 +239,21 @@ push_requests: number, conflicts: number, rejected: number, evidence_downloaded:
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
-/** The Chinese words of every code (from the core's labels). */
+/** The Chinese words of every code (from the core's labels), and the media type of each
+ *  evidence kind. */
 export const LABELS = {
   "categories": {
     "professional": "专业科目",
     "public": "公需科目"
+  },
+  "conference_levels": {
+    "corps": "兵团（省）级",
+    "national": "国家级"
+  },
+  "exam_levels": {
+    "intermediate": "中级",
+    "junior": "初级",
+    "senior": "高级"
   },
   "flags": {
     "conference_cap_applied": {
@@ -324,6 +339,13 @@ export const LABELS = {
     "qualification_exam": "全国专业技术资格考试",
     "title_language_exam": "职称外语考试",
     "transition_certificate": "2017、2018年度面授合格证书（过渡年补录）"
+  },
+  "media_types": {
+    "gif": "image/gif",
+    "jpeg": "image/jpeg",
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "webp": "image/webp"
   },
   "statuses": {
     "industry_approved": "复审通过",

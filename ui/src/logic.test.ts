@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { actionFor, step } from "./keyboard";
 import { PageCache, pagesFor, visibleRange } from "./pages";
-import { sniff } from "./sniff";
 import { changedFields, formatBytes, formatHours, formatWhen, localIsoDate, percent } from "./format";
 
 describe("keyboard", () => {
@@ -58,19 +57,6 @@ describe("windowed pages", () => {
     c.trim([50], 10);
     expect(c.row(50 * 200)).toBe(50);
     expect(c.row(0)).toBeUndefined();
-  });
-});
-
-describe("sniff", () => {
-  const b = (s: string) => new Uint8Array([...s].map((c) => c.charCodeAt(0)));
-  it("recognizes PDF and images by their first bytes only", () => {
-    expect(sniff(b("%PDF-1.7"))).toBe("pdf");
-    expect(sniff(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]))).toBe("png");
-    expect(sniff(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]))).toBe("jpeg");
-    expect(sniff(b("GIF89a"))).toBe("gif");
-    expect(sniff(b("RIFF\0\0\0\0WEBP"))).toBe("webp");
-    expect(sniff(b("<svg onload=alert(1)>"))).toBeNull();
-    expect(sniff(b("<html>"))).toBeNull();
   });
 });
 

@@ -5,25 +5,17 @@ use crate::error::{AppError, ErrorCode};
 use crate::state::blocking;
 use crate::validate;
 use chrono::Utc;
-use jxjy_core::decision::{Decision, Outcome};
+use jxjy_core::decision::{Decision, Outcome, Review};
 use jxjy_core::Hours;
 use jxjy_store::audit::AuditEntry;
 use jxjy_store::batch::{BatchPlan, MAX_BATCH};
 use jxjy_store::decide::DecisionRecord;
+use jxjy_store::keys;
 use jxjy_store::queries::{Dashboard, DeclarationView, QueueFilter, QueuePage};
 use jxjy_store::roster::{RosterFilter, RosterPage};
 use jxjy_store::sync_state::ConflictView;
+use jxjy_store::StoreError;
 use serde::{Deserialize, Serialize};
-
-/// A new decision key: UUIDv7 from the clock and the OS's randomness.
-fn decision_key(now: chrono::DateTime<Utc>) -> Result<String, AppError> {
-    let mut random = [0u8; 10];
-    getrandom::fill(&mut random).map_err(|e| AppError::internal(format!("no randomness: {e}")))?;
-    Ok(jxjy_core::ids::uuid_v7(
-        now.timestamp_millis().max(0) as u64,
-        random,
-    ))
-}
 
 #[tauri::command]
 pub async fn queue(state: AppStateRef<'_>, filter: QueueFilter) -> Result<QueuePage, AppError> {
@@ -77,32 +69,27 @@ pub async fn decide(
     if let Some(r) = &input.reason {
         validate::text("审核意见", r, 500)?;
     }
-    let reason = input
-        .reason
-        .map(|r| r.trim().to_owned())
-        .filter(|r| !r.is_empty());
     blocking(state.inner(), move |s| {
         let reviewer = s.reviewer()?;
         let view = s.store.declaration(&input.declaration_id)?;
         let eval = view.evaluation.ok_or_else(|| {
             AppError::new(ErrorCode::NotAllowed, "这条申报尚未核算学时，请先同步")
         })?;
-        let approve = input.outcome == Outcome::Approve;
-        if !approve && input.credited_hours.is_some() {
-            return Err(AppError::invalid("只有“通过”才填写认定学时"));
-        }
         let now = Utc::now();
-        let decision = Decision {
-            declaration_id: input.declaration_id,
-            declaration_version: input.declaration_version,
+        let review = Review {
             outcome: input.outcome,
-            credited_hours: approve.then(|| input.credited_hours.unwrap_or(eval.credited_hours)),
-            category: approve.then_some(eval.category),
-            reason,
-            reviewer,
-            decided_at: now,
-            idempotency_key: decision_key(now)?,
+            credited_hours: input.credited_hours,
+            reason: input.reason,
         };
+        let decision = Decision::from_review(
+            &eval,
+            input.declaration_version,
+            review,
+            &reviewer,
+            now,
+            keys::new_decision_key(now)?,
+        )
+        .map_err(StoreError::from)?;
         Ok(s.store.decide(&decision, now)?)
     })
     .await
@@ -145,14 +132,14 @@ pub async fn batch_approve(
         let reviewer = s.reviewer()?;
         let plan = s.store.batch_plan(&ids)?;
         let now = Utc::now();
-        let mut keys = Vec::with_capacity(plan.eligible.len());
+        let mut fresh = Vec::with_capacity(plan.eligible.len());
         for _ in &plan.eligible {
-            keys.push(decision_key(now)?);
+            fresh.push(keys::new_decision_key(now)?);
         }
-        let mut keys = keys.into_iter();
+        let mut fresh = fresh.into_iter();
         let approved = s
             .store
-            .batch_approve(&plan, &reviewer, now, || keys.next().unwrap_or_default())?;
+            .batch_approve(&plan, &reviewer, now, || fresh.next().unwrap_or_default())?;
         Ok(BatchResult { approved, plan })
     })
     .await

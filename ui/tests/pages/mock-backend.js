@@ -55,7 +55,7 @@
       explanation: `${r.title} 1天 × ${r.claimed_hours}学时 = ${r.claimed_hours}学时`, flags: r.flags,
     },
     staff: { id: r.staff_id, name: r.staff_name, id_number_masked: r.id_number_masked, unit_id: "U01", title_series: "卫生", title_level: "intermediate", applying_promotion: false, active: true },
-    evidence: [{ id: `E${r.id}`, file_name: "证书.png", media_type: "image/png", size: PNG.length, sha256: "ab".repeat(32), state: "present", bytes_stored: PNG.length }],
+    evidence: [{ id: `E${r.id}`, file_name: "证书.png", media_type: "image/png", size: PNG.length, sha256: "ab".repeat(32), state: "present", bytes_stored: PNG.length, kind: "png" }],
     decisions: decisions.filter((d) => d.declaration_id === r.id),
     ledger: { staff_id: r.staff_id, year: 2019, public_hours: 12, professional_hours: 42, public_satisfied: false, professional_satisfied: false, complete: false, deemed_by: [], shortfall: { public: 18, professional: 18 }, flags: [] },
   });

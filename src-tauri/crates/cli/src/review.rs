@@ -4,7 +4,7 @@
 use crate::Failure;
 use anyhow::{anyhow, Context};
 use clap::{Args, ValueEnum};
-use jxjy_core::decision::{Decision, Outcome};
+use jxjy_core::decision::{Decision, Outcome, Review};
 use jxjy_core::{Hours, Status};
 use jxjy_store::keys::{self, Backend};
 use jxjy_store::queries::QueueFilter;
@@ -44,15 +44,6 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .build()
         .context("cannot start the async runtime")
         .map_err(Failure::from)
-}
-
-fn random_u64() -> u64 {
-    let mut b = [0u8; 8];
-    // Retry jitter only: a failed read of the OS source falls back to the clock.
-    if getrandom::fill(&mut b).is_err() {
-        return chrono::Utc::now().timestamp_micros() as u64;
-    }
-    u64::from_le_bytes(b)
 }
 
 fn print_json<T: serde::Serialize>(v: &T) -> Result<(), Failure> {
@@ -139,7 +130,7 @@ pub fn sync_cmd(common: &Common, args: &SyncArgs) -> Result<(), Failure> {
         client,
         &sink,
         CancelToken::default(),
-        random_u64(),
+        keys::jitter_seed(),
         &now,
     );
     engine.policy.max_attempts = (args.max_attempts > 0).then_some(args.max_attempts);
@@ -290,29 +281,23 @@ pub fn decide_cmd(common: &Common, args: &DecideArgs) -> Result<(), Failure> {
         OutcomeArg::Return => Outcome::Return,
         OutcomeArg::Reject => Outcome::Reject,
     };
-    let hours = match (outcome, args.hours) {
-        (Outcome::Approve, Some(h)) => Some(
+    let credited_hours = match args.hours {
+        None => None,
+        Some(h) => Some(
             Hours::from_f64(h)
                 .ok_or_else(|| Failure::input(anyhow!("--hours must be a non-negative number")))?,
         ),
-        (Outcome::Approve, None) => Some(eval.credited_hours),
-        (_, Some(_)) => return Err(Failure::input(anyhow!("--hours is for approve only"))),
-        (_, None) => None,
     };
     let now = chrono::Utc::now();
-    let mut random = [0u8; 10];
-    getrandom::fill(&mut random).map_err(|e| anyhow!("no randomness for the decision key: {e}"))?;
-    let decision = Decision {
-        declaration_id: args.id.clone(),
-        declaration_version: view.declaration.version,
+    let review = Review {
         outcome,
-        credited_hours: hours,
-        category: (outcome == Outcome::Approve).then_some(eval.category),
+        credited_hours,
         reason: args.reason.clone(),
-        reviewer,
-        decided_at: now,
-        idempotency_key: jxjy_core::ids::uuid_v7(now.timestamp_millis().max(0) as u64, random),
     };
+    let key = keys::new_decision_key(now).map_err(|e| anyhow!(e))?;
+    let decision =
+        Decision::from_review(&eval, view.declaration.version, review, &reviewer, now, key)
+            .map_err(|e| Failure::input(anyhow!("invalid decision: {e}")))?;
     let record = store
         .decide(&decision, now)
         .map_err(|e| anyhow!("cannot record the decision: {e}"))?;

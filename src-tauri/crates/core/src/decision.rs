@@ -1,7 +1,7 @@
 //! A unit reviewer's decision and the rules it must satisfy before it is stored or sent.
 
 use crate::hours::Hours;
-use crate::model::{Category, DeclarationResult};
+use crate::model::{Category, DeclarationResult, Status};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -82,7 +82,74 @@ fn has_text(s: &Option<String>) -> bool {
     s.as_deref().is_some_and(|r| !r.trim().is_empty())
 }
 
+/// What a reviewer asks for on one declaration; `Decision::from_review` fills in the rest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    pub outcome: Outcome,
+    /// Approve only; None means the computed credit.
+    pub credited_hours: Option<Hours>,
+    pub reason: Option<String>,
+}
+
+/// Why an item cannot be approved in a batch (in Chinese), or None when it can: only open,
+/// unflagged, evaluated declarations pending unit review qualify.
+pub fn batch_skip_reason(
+    status: Status,
+    review_state: &str,
+    withdrawn: bool,
+    evaluated: Option<&DeclarationResult>,
+) -> Option<&'static str> {
+    if withdrawn {
+        Some("申报已撤回")
+    } else if status != Status::PendingUnitReview {
+        Some("不在“待单位初审”状态")
+    } else if review_state != "open" {
+        Some("已审核或有冲突，须逐条处理")
+    } else {
+        match evaluated {
+            None => Some("尚未核算学时"),
+            Some(e) if !e.flags.is_empty() => Some("有疑点标记，须逐条审核"),
+            Some(_) => None,
+        }
+    }
+}
+
 impl Decision {
+    /// The decision a review asks for, on the version the reviewer saw: an approval credits
+    /// the computed hours unless others are given, with the evaluated category; the reason is
+    /// trimmed (blank is none). Validated before it is returned.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_review(
+        evaluated: &DeclarationResult,
+        declaration_version: u64,
+        review: Review,
+        reviewer: &str,
+        decided_at: DateTime<Utc>,
+        idempotency_key: String,
+    ) -> Result<Decision, DecisionError> {
+        let approve = review.outcome == Outcome::Approve;
+        if !approve && review.credited_hours.is_some() {
+            return Err(DecisionError::HoursOnNonApproval(review.outcome));
+        }
+        let decision = Decision {
+            declaration_id: evaluated.id.clone(),
+            declaration_version,
+            outcome: review.outcome,
+            credited_hours: approve
+                .then(|| review.credited_hours.unwrap_or(evaluated.credited_hours)),
+            category: approve.then_some(evaluated.category),
+            reason: review
+                .reason
+                .map(|r| r.trim().to_owned())
+                .filter(|r| !r.is_empty()),
+            reviewer: reviewer.to_owned(),
+            decided_at,
+            idempotency_key,
+        };
+        decision.validate(evaluated)?;
+        Ok(decision)
+    }
+
     /// Checks the decision against the engine's evaluation of the same declaration.
     pub fn validate(&self, evaluated: &DeclarationResult) -> Result<(), DecisionError> {
         if self.declaration_id != evaluated.id {
@@ -116,5 +183,107 @@ impl Decision {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod review_tests {
+    use super::*;
+    use crate::model::Category;
+
+    fn evaluated(flags: Vec<crate::Flag>) -> DeclarationResult {
+        DeclarationResult {
+            id: "D1".into(),
+            staff_id: "S1".into(),
+            category: Category::Professional,
+            year: 2019,
+            computed_hours: Hours::whole(24),
+            credited_hours: Hours::whole(24),
+            deemed: None,
+            clause: "A4".into(),
+            explanation: String::new(),
+            flags,
+        }
+    }
+
+    fn at() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_576_000_000, 0).unwrap()
+    }
+
+    #[test]
+    fn a_review_becomes_a_valid_decision_with_the_computed_credit_by_default() {
+        let e = evaluated(vec![]);
+        let review = |outcome, hours, reason: Option<&str>| Review {
+            outcome,
+            credited_hours: hours,
+            reason: reason.map(str::to_owned),
+        };
+        let d = Decision::from_review(
+            &e,
+            3,
+            review(Outcome::Approve, None, Some("  ")),
+            "r",
+            at(),
+            "k".into(),
+        )
+        .unwrap();
+        assert_eq!(d.credited_hours, Some(Hours::whole(24)));
+        assert_eq!(d.category, Some(Category::Professional));
+        assert_eq!(d.reason, None, "a blank reason is none");
+        assert_eq!(d.declaration_version, 3);
+        let err = Decision::from_review(
+            &e,
+            3,
+            review(Outcome::Approve, Some(Hours::whole(30)), None),
+            "r",
+            at(),
+            "k".into(),
+        );
+        assert!(matches!(
+            err,
+            Err(DecisionError::CreditChangeNeedsReason { .. })
+        ));
+        let err = Decision::from_review(
+            &e,
+            3,
+            review(Outcome::Reject, Some(Hours::whole(3)), Some("x")),
+            "r",
+            at(),
+            "k".into(),
+        );
+        assert!(matches!(
+            err,
+            Err(DecisionError::HoursOnNonApproval(Outcome::Reject))
+        ));
+        let d = Decision::from_review(
+            &e,
+            3,
+            review(Outcome::Return, None, Some(" 证明材料不清晰 ")),
+            "r",
+            at(),
+            "k".into(),
+        )
+        .unwrap();
+        assert_eq!(
+            (d.credited_hours, d.category, d.reason.as_deref()),
+            (None, None, Some("证明材料不清晰"))
+        );
+    }
+
+    #[test]
+    fn only_open_unflagged_evaluated_pending_items_qualify_for_a_batch() {
+        let clean = evaluated(vec![]);
+        let flagged = evaluated(vec![crate::Flag::HoursMismatch]);
+        let pending = Status::PendingUnitReview;
+        assert_eq!(
+            batch_skip_reason(pending, "open", false, Some(&clean)),
+            None
+        );
+        assert!(batch_skip_reason(pending, "open", false, Some(&flagged)).is_some());
+        assert!(batch_skip_reason(pending, "decided", false, Some(&clean)).is_some());
+        assert!(batch_skip_reason(pending, "conflict", false, Some(&clean)).is_some());
+        assert!(batch_skip_reason(pending, "open", true, Some(&clean)).is_some());
+        assert!(batch_skip_reason(pending, "open", false, None).is_some());
+        assert!(batch_skip_reason(Status::UnitApproved, "open", false, Some(&clean)).is_some());
     }
 }

@@ -16,6 +16,14 @@ pub enum FileKind {
 }
 
 impl FileKind {
+    pub const ALL: [FileKind; 5] = [
+        FileKind::Pdf,
+        FileKind::Png,
+        FileKind::Jpeg,
+        FileKind::Gif,
+        FileKind::Webp,
+    ];
+
     pub fn media_type(self) -> &'static str {
         match self {
             FileKind::Pdf => "application/pdf",

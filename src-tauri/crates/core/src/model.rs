@@ -69,6 +69,10 @@ pub enum ConferenceLevel {
     Corps,
 }
 
+impl ConferenceLevel {
+    pub const ALL: [ConferenceLevel; 2] = [ConferenceLevel::National, ConferenceLevel::Corps];
+}
+
 /// Level of a national qualification exam (A5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -77,6 +81,14 @@ pub enum ExamLevel {
     Senior,
     Intermediate,
     Junior,
+}
+
+impl ExamLevel {
+    pub const ALL: [ExamLevel; 3] = [
+        ExamLevel::Senior,
+        ExamLevel::Intermediate,
+        ExamLevel::Junior,
+    ];
 }
 
 /// A staff member's current title level.
@@ -88,6 +100,15 @@ pub enum TitleLevel {
     SeniorDeputy,
     Intermediate,
     Junior,
+}
+
+impl TitleLevel {
+    pub const ALL: [TitleLevel; 4] = [
+        TitleLevel::SeniorFull,
+        TitleLevel::SeniorDeputy,
+        TitleLevel::Intermediate,
+        TitleLevel::Junior,
+    ];
 }
 
 /// Where a declaration stands on the platform.
@@ -108,6 +129,16 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 7] = [
+        Status::PendingUnitReview,
+        Status::Returned,
+        Status::Rejected,
+        Status::UnitApproved,
+        Status::IndustryApproved,
+        Status::IndustryReturned,
+        Status::SpotChecked,
+    ];
+
     /// Whether hours of a declaration in this status count towards the ledger: a returned or
     /// rejected declaration credits nothing until it is declared again.
     pub fn counts(self) -> bool {

@@ -8,7 +8,6 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use jxjy_core::decision::{Decision, Outcome};
 use jxjy_core::synth::{generate, Rng, SynthParams};
 use jxjy_core::{Flag, Form, RuleSet, Status};
-use jxjy_store::import::PullPage;
 use jxjy_store::queries::{QueueFilter, SortKey};
 use jxjy_store::{Home, ProfileName, Store};
 use std::time::{Duration, Instant};
@@ -73,26 +72,7 @@ fn main() {
         seed: 99,
         ..SynthParams::default()
     });
-    for chunk in input.declarations.chunks(5_000) {
-        let page = PullPage {
-            scope: "declarations".into(),
-            declarations: chunk.to_vec(),
-            cursor: "c".into(),
-            ..PullPage::default()
-        };
-        store.apply_page(&page, now).unwrap();
-    }
-    store
-        .apply_page(
-            &PullPage {
-                scope: "staff".into(),
-                staff: input.staff.clone(),
-                cursor: "s".into(),
-                ..PullPage::default()
-            },
-            now,
-        )
-        .unwrap();
+    store.import_input(&input).unwrap();
     let today = NaiveDate::from_ymd_opt(2020, 1, 15).unwrap();
     store
         .reevaluate(&RuleSet::for_year(2019).unwrap(), 2019, today)

@@ -1,12 +1,11 @@
-//! Batch approval: only open, unflagged, evaluated items pending unit review qualify; every
-//! other item is listed with the reason it was left out, so the summary the reviewer confirms
-//! is exactly what will be recorded.
+//! Batch approval: the core's `batch_skip_reason` sorts the items; every one left out is listed
+//! with its reason, so the summary the reviewer confirms is exactly what will be recorded.
 
 use crate::db::Store;
 use crate::error::StoreError;
 use chrono::{DateTime, Utc};
-use jxjy_core::decision::{Decision, Outcome};
-use jxjy_core::{Category, Hours, Status};
+use jxjy_core::decision::{batch_skip_reason, Decision, Outcome};
+use jxjy_core::{Category, Hours};
 use serde::Serialize;
 
 /// At most this many items per batch.
@@ -58,19 +57,12 @@ impl Store {
                 }
                 Err(e) => return Err(e),
             };
-            let reason = if view.withdrawn {
-                Some("申报已撤回")
-            } else if view.declaration.status != Status::PendingUnitReview {
-                Some("不在“待单位初审”状态")
-            } else if view.review_state != "open" {
-                Some("已审核或有冲突，须逐条处理")
-            } else {
-                match &view.evaluation {
-                    None => Some("尚未核算学时"),
-                    Some(e) if !e.flags.is_empty() => Some("有疑点标记，须逐条审核"),
-                    Some(_) => None,
-                }
-            };
+            let reason = batch_skip_reason(
+                view.declaration.status,
+                &view.review_state,
+                view.withdrawn,
+                view.evaluation.as_ref(),
+            );
             match (reason, view.evaluation) {
                 (None, Some(e)) => eligible.push(BatchItem {
                     id: id.clone(),
@@ -79,8 +71,7 @@ impl Store {
                     credited_hours: e.credited_hours,
                     category: e.category,
                 }),
-                (Some(r), _) => skipped.push(skip(r)),
-                (None, None) => skipped.push(skip("尚未核算学时")),
+                (reason, _) => skipped.push(skip(reason.unwrap_or("尚未核算学时"))),
             }
         }
         let total_hours = eligible.iter().map(|i| i.credited_hours).sum();

@@ -112,16 +112,35 @@ fn upsert_declaration(tx: &Transaction<'_>, d: &Declaration) -> Result<(), Store
     Ok(())
 }
 
+/// Writes staff and declarations (new or newer versions) in the caller's transaction.
+fn upsert_all(
+    tx: &Transaction<'_>,
+    staff: &[Staff],
+    declarations: &[Declaration],
+) -> Result<(), StoreError> {
+    for s in staff {
+        upsert_staff(tx, s)?;
+    }
+    for d in declarations {
+        upsert_declaration(tx, d)?;
+    }
+    Ok(())
+}
+
 impl Store {
+    /// Stores a whole interchange document (roster and declarations) in one transaction,
+    /// without touching the sync cursors: for benchmarks, demos and offline data sets.
+    pub fn import_input(&mut self, input: &Input) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        upsert_all(&tx, &input.staff, &input.declarations)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Applies one page of a pull and its cursor in one transaction.
     pub fn apply_page(&mut self, page: &PullPage, now: DateTime<Utc>) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
-        for s in &page.staff {
-            upsert_staff(&tx, s)?;
-        }
-        for d in &page.declarations {
-            upsert_declaration(&tx, d)?;
-        }
+        upsert_all(&tx, &page.staff, &page.declarations)?;
         for id in &page.tombstones {
             // Kept, not deleted: a decision may still refer to it.
             tx.execute("UPDATE staff SET deleted = 1 WHERE id = ?1", [id])?;

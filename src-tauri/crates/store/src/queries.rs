@@ -8,6 +8,7 @@ use crate::decide::DecisionRecord;
 use crate::error::StoreError;
 use crate::import::flag_bit;
 use chrono::{DateTime, NaiveDate, Utc};
+use jxjy_core::filekind::{sniff, FileKind};
 use jxjy_core::idnumber::mask;
 use jxjy_core::{
     Category, Declaration, DeclarationResult, Flag, Form, Hours, LedgerEntry, Status, TitleLevel,
@@ -116,6 +117,9 @@ pub struct EvidenceView {
     /// missing | partial | present
     pub state: String,
     pub bytes_stored: u64,
+    /// What the stored bytes are, by their first bytes; None until present, or when the file
+    /// is of a kind the viewer refuses (SVG, HTML, unknown).
+    pub kind: Option<FileKind>,
 }
 
 /// One declaration with everything the detail screen shows.
@@ -334,7 +338,10 @@ impl Store {
         });
         let staff = self.staff(&declaration.staff_id)?;
         let mut stmt = self.conn.prepare(
-            "SELECT de.evidence_id, de.file_name, e.media_type, e.size, e.sha256, e.state, e.bytes_stored
+            "SELECT de.evidence_id, de.file_name, e.media_type, e.size, e.sha256, e.state, e.bytes_stored,
+                    CASE WHEN e.state = 'present' THEN
+                      (SELECT substr(c.data, 1, 16) FROM evidence_chunks c WHERE c.sha256 = e.sha256 AND c.offset = 0)
+                    END
              FROM declaration_evidence de JOIN evidence e ON e.sha256 = de.sha256
              WHERE de.declaration_id = ?1 ORDER BY de.evidence_id",
         )?;
@@ -348,6 +355,7 @@ impl Store {
                     sha256: r.get(4)?,
                     state: r.get(5)?,
                     bytes_stored: u64::try_from(r.get::<_, i64>(6)?).unwrap_or(0),
+                    kind: r.get::<_, Option<Vec<u8>>>(7)?.as_deref().and_then(sniff),
                 })
             })?
             .collect::<Result<_, _>>()?;
