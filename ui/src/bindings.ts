@@ -127,7 +127,12 @@ flagged: boolean | null,
 /**
  * A fragment of the staff name, ID number or declaration id.
  */
-search: string | null, staff_id: string | null, from: string | null, to: string | null, sort: SortKey, descending: boolean, offset: number, limit: number, };
+search: string | null, staff_id: string | null, from: string | null, to: string | null, sort: SortKey, descending: boolean, offset: number, limit: number, 
+/**
+ * Leave the total out (it comes back as -1): a list that already knows it, fetching
+ * more pages while scrolling, spares a count over the whole filter.
+ */
+skip_total: boolean, };
 
 export type QueueRow = { id: string, version: number, staff_id: string, staff_name: string | null, id_number_masked: string | null, form: Form, category: Category, status: Status, review_state: string, title: string, organizer: string, start_date: string, end_date: string, claimed_hours: Hours, credited_hours: Hours | null, flags: Array<Flag>, };
 

@@ -55,7 +55,8 @@ export function emptyFilter(): QueueFilter {
     sort: "end_date",
     descending: false,
     offset: 0,
-    limit: 200,
+    limit: 100,
+    skip_total: false,
   };
 }
 

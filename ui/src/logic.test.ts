@@ -29,9 +29,10 @@ describe("keyboard", () => {
 
 describe("windowed pages", () => {
   it("covers the visible rows with a page of margin", () => {
-    expect(pagesFor(0, 20, 100_000)).toEqual([0, 1]);
-    expect(pagesFor(450, 470, 100_000)).toEqual([1, 2, 3]);
-    expect(pagesFor(99_990, 99_999, 100_000)).toEqual([498, 499]);
+    expect(pagesFor(0, 20, 100_000, 200)).toEqual([0, 1]);
+    expect(pagesFor(450, 470, 100_000, 200)).toEqual([1, 2, 3]);
+    expect(pagesFor(99_990, 99_999, 100_000, 200)).toEqual([498, 499]);
+    expect(pagesFor(450, 470, 100_000, 200, 0)).toEqual([2]);
     expect(pagesFor(0, 5, 0)).toEqual([]);
   });
   it("computes the visible range", () => {
@@ -48,14 +49,14 @@ describe("windowed pages", () => {
     expect(c.row(1, 2)).toBe(8);
     c.reset();
     c.put(1, [9], gen); // an answer for the old filter
-    expect(c.row(200)).toBeUndefined();
+    expect(c.row(100)).toBeUndefined();
     expect(c.claim([1])).toEqual([1]);
   });
   it("keeps memory bounded", () => {
     const c = new PageCache<number>();
     for (let p = 0; p < 100; p++) c.put(p, [p], c.generation);
     c.trim([50], 10);
-    expect(c.row(50 * 200)).toBe(50);
+    expect(c.row(50 * 100)).toBe(50);
     expect(c.row(0)).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 // Windowed loading for the virtual queue: only the pages around what is on screen are fetched,
 // so a queue of 100,000 rows costs a few hundred rows of IPC.
 
-export const PAGE = 200;
+export const PAGE = 100;
 
 /** The page numbers that cover rows [first, last] plus `margin` pages each side. */
 export function pagesFor(first: number, last: number, total: number, page = PAGE, margin = 1): number[] {

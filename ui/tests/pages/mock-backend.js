@@ -114,7 +114,7 @@
     dashboard: () => ({ total: N, by_status: [], to_review: rows.filter((r) => r.status === "pending_unit_review" && r.review_state === "open").length, to_review_flagged: rows.filter((r) => r.status === "pending_unit_review" && r.review_state === "open" && r.flags.length).length, pending_upload: decisions.filter((d) => d.state === "pending").length, conflicts: conflicts.length }),
     queue: ({ filter }) => {
       const all = rows.filter((r) => matches(filter, r));
-      return { rows: all.slice(filter.offset, filter.offset + filter.limit), total: all.length };
+      return { rows: all.slice(filter.offset, filter.offset + filter.limit), total: filter.skip_total ? -1 : all.length };
     },
     declaration: ({ id }) => {
       const r = byId.get(id);

@@ -63,6 +63,9 @@ pub struct QueueFilter {
     pub descending: bool,
     pub offset: u32,
     pub limit: u32,
+    /// Leave the total out (it comes back as -1): a list that already knows it, fetching
+    /// more pages while scrolling, spares a count over the whole filter.
+    pub skip_total: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -233,11 +236,15 @@ impl Store {
             ));
         }
         let filter = conds.join(" AND ");
-        let total: i64 = self.conn.query_row(
-            &format!("SELECT count(*) FROM declarations d WHERE {filter}"),
-            rusqlite::params_from_iter(args.iter()),
-            |r| r.get(0),
-        )?;
+        let total: i64 = if f.skip_total {
+            -1
+        } else {
+            self.conn.query_row(
+                &format!("SELECT count(*) FROM declarations d WHERE {filter}"),
+                rusqlite::params_from_iter(args.iter()),
+                |r| r.get(0),
+            )?
+        };
         let dir = if f.descending { "DESC" } else { "ASC" };
         let limit = if f.limit == 0 { 50 } else { f.limit.min(500) };
         // The page is chosen on the narrow table alone; only its rows meet the staff table.

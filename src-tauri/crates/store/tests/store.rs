@@ -26,7 +26,7 @@ fn first_open_pending(store: &Store) -> jxjy_store::queries::QueueRow {
 #[test]
 fn first_open_makes_a_key_in_the_keyring_and_reopens() {
     let (home, p, store) = open("first");
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 3);
     assert!(keys::load_db_key(&p).unwrap().is_some());
     drop(store);
     let again = Store::open(&home, &p, || panic!("no new key on reopen")).unwrap();
@@ -78,11 +78,15 @@ fn a_version_1_database_is_brought_to_the_latest_schema() {
     // Make it look like a database written by the first release.
     store
         .raw_connection()
-        .execute_batch("ALTER TABLE decisions DROP COLUMN seen_doc; PRAGMA user_version = 1;")
+        .execute_batch(
+            "ALTER TABLE decisions DROP COLUMN seen_doc;
+             DROP INDEX declarations_status_form_end;
+             PRAGMA user_version = 1;",
+        )
         .unwrap();
     drop(store);
     let store = Store::open(&home, &p, key_from(1)).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 3);
     let n: i64 = store
         .raw_connection()
         .query_row(
@@ -108,7 +112,7 @@ fn an_older_binary_refuses_a_newer_database() {
             err,
             StoreError::TooNew {
                 found: 99,
-                supported: 2
+                supported: 3
             }
         ),
         "{err}"
@@ -718,4 +722,43 @@ fn tombstones_keep_decisions() {
         })
         .unwrap();
     assert_eq!(q.total, 0, "withdrawn items leave the queue");
+}
+
+#[test]
+fn a_page_without_its_total_has_the_same_rows_and_status_with_form_is_served_by_an_index() {
+    let (_h, _p, mut store) = open("skip-total");
+    fill(&mut store, 20, 8, 4);
+    let filter = QueueFilter {
+        status: Some(Status::PendingUnitReview),
+        form: Some(jxjy_core::Form::OnlineCourse),
+        offset: 3,
+        limit: 10,
+        ..QueueFilter::default()
+    };
+    let with = store.queue(&filter).unwrap();
+    assert!(with.total > 0);
+    let without = store
+        .queue(&QueueFilter {
+            skip_total: true,
+            ..filter.clone()
+        })
+        .unwrap();
+    assert_eq!(without.total, -1);
+    assert_eq!(without.rows, with.rows);
+    let plan: Vec<String> = store
+        .raw_connection()
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT count(*) FROM declarations d
+             WHERE d.deleted = 0 AND d.status = 'pending_unit_review' AND d.form = 'online_course'",
+        )
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(
+        plan.iter()
+            .any(|p| p.contains("COVERING INDEX declarations_status_form_end")),
+        "{plan:?}"
+    );
 }

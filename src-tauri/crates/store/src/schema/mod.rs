@@ -33,10 +33,14 @@ const MIGRATIONS: &[Migration] = &[
         version: 2,
         parts: &[decisions::V2],
     },
+    Migration {
+        version: 3,
+        parts: &[declarations::V3],
+    },
 ];
 
 /// The schema version this program writes.
-pub const LATEST: i64 = 2;
+pub const LATEST: i64 = 3;
 
 /// Brings the database to `LATEST`, or refuses a newer one.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
