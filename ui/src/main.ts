@@ -1,7 +1,8 @@
 import { createApp } from "vue";
-import ElementPlus from "element-plus";
-import "element-plus/dist/index.css";
 import App from "./App.vue";
+import { useElement } from "./element";
 import "./style.css";
 
-createApp(App).use(ElementPlus).mount("#app");
+const app = createApp(App);
+useElement(app);
+app.mount("#app");
