@@ -184,6 +184,8 @@ async fn measure(app: &str, home: &Path) -> Figures {
         .as_f64()
         .unwrap();
     let start_process_ms = shown_epoch_ms - started;
+    let marks = s.script("return window.__jxjyMarks").await;
+    println!("  start-up marks since page load (ms): {marks}, queue shown {start_page_ms:.0}");
     let total: f64 = s
         .script("return Number(document.querySelector('[data-test=total] b').textContent)")
         .await

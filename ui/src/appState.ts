@@ -53,10 +53,13 @@ export async function refreshDashboard() {
   }
 }
 
+/** Opens a profile; the sync state and the counts follow without holding up the queue. */
 export async function openProfile(name: string) {
   app.session = await api.profileOpen(name);
-  app.sync = await api.syncState();
-  await refreshDashboard();
+  void api.syncState().then((s) => {
+    app.sync ??= s;
+  });
+  void refreshDashboard();
   app.dataVersion++;
 }
 
