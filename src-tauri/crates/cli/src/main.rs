@@ -1,6 +1,7 @@
 //! `jxjy`: the headless face of jxjy-review. Errors print one English line on stderr.
 
 mod credit;
+mod exchange;
 mod review;
 
 use clap::{Parser, Subcommand};
@@ -35,6 +36,9 @@ enum Command {
     Queue(review::QueueArgs),
     /// Record a decision: approve [--hours H] [--reason T], return --reason T, reject --reason T.
     Decide(review::DecideArgs),
+    /// Offline exchange files: export decisions, make a snapshot, import either.
+    #[command(subcommand)]
+    Exchange(exchange::ExchangeCmd),
 }
 
 /// An error with the exit code it maps to: 2 for bad input, 1 for everything else.
@@ -68,6 +72,7 @@ fn main() -> ExitCode {
         Command::Status(args) => review::status_cmd(&cli.common, &args),
         Command::Queue(args) => review::queue_cmd(&cli.common, &args),
         Command::Decide(args) => review::decide_cmd(&cli.common, &args),
+        Command::Exchange(cmd) => exchange::run(&cli.common, &cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -21,7 +21,7 @@ pub struct Common {
     pub profile: String,
 }
 
-fn open(common: &Common) -> Result<Store, Failure> {
+pub(crate) fn open(common: &Common) -> Result<Store, Failure> {
     let backend = std::env::var("JXJY_KEYRING").unwrap_or_default();
     let backend = Backend::parse(&backend).ok_or_else(|| {
         Failure::input(anyhow!(
@@ -46,7 +46,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(Failure::from)
 }
 
-fn print_json<T: serde::Serialize>(v: &T) -> Result<(), Failure> {
+pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<(), Failure> {
     let text = serde_json::to_string(v).context("cannot encode JSON")?;
     writeln!(std::io::stdout().lock(), "{text}").context("cannot write to stdout")?;
     Ok(())

@@ -36,6 +36,12 @@ pub enum StoreError {
     Evidence { sha256: String, problem: String },
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    #[error("exchange file: {0}")]
+    Exchange(#[from] jxjy_exchange::ExchangeError),
+    #[error("the exchange file belongs to {file}, this profile to {profile}")]
+    ExchangeOwner { file: String, profile: String },
+    #[error("this profile has not logged in to the platform yet")]
+    NotLoggedIn,
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("file system: {0}")]
@@ -59,6 +65,13 @@ impl StoreError {
             | StoreError::InFlight { .. } => "not_allowed",
             StoreError::Evidence { .. } => "evidence",
             StoreError::Corrupt(_) | StoreError::Sqlite(_) => "database",
+            StoreError::Exchange(e) => match e {
+                jxjy_exchange::ExchangeError::WrongPassphrase => "wrong_passphrase",
+                jxjy_exchange::ExchangeError::WeakPassphrase => "invalid_input",
+                jxjy_exchange::ExchangeError::Io(_) => "io",
+                _ => "file_refused",
+            },
+            StoreError::ExchangeOwner { .. } | StoreError::NotLoggedIn => "not_allowed",
         }
     }
 
@@ -93,6 +106,32 @@ impl StoreError {
             StoreError::Evidence { .. } => "证明材料已损坏或不完整，请重新下载".to_owned(),
             StoreError::Corrupt(_) => "本地数据已损坏，请联系管理员".to_owned(),
             StoreError::Sqlite(_) | StoreError::Io(_) => "本地数据读写失败，请重试".to_owned(),
+            StoreError::Exchange(e) => exchange_zh(e),
+            StoreError::ExchangeOwner { file, profile } => format!(
+                "该交换文件属于“{file}”，与当前档案“{profile}”不符，未导入任何内容。请在同一审核人的档案中导入。"
+            ),
+            StoreError::NotLoggedIn => "当前档案尚未登录专技平台，请先登录一次".to_owned(),
+        }
+    }
+}
+
+fn exchange_zh(e: &jxjy_exchange::ExchangeError) -> String {
+    use jxjy_exchange::ExchangeError as E;
+    match e {
+        E::NotExchangeFile => "这不是本系统的交换文件".to_owned(),
+        E::UnsupportedVersion(_) => "交换文件由更新版本的程序生成，请升级程序后再导入".to_owned(),
+        E::WrongPassphrase => "交换文件口令错误，请核对后重试".to_owned(),
+        E::WeakPassphrase => format!("口令至少需要{}个字符", jxjy_exchange::MIN_PASSPHRASE_CHARS),
+        E::Io(_) => "交换文件读写失败，请检查U盘或磁盘后重试".to_owned(),
+        E::BadHeader(_)
+        | E::Tampered { .. }
+        | E::Truncated
+        | E::TrailingData
+        | E::BadRecord(_)
+        | E::TooLarge(_)
+        | E::Crypto => {
+            "交换文件已被改动或损坏，校验未通过，未导入任何内容。请重新复制或重新导出该文件。"
+                .to_owned()
         }
     }
 }

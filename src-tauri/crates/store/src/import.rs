@@ -127,6 +127,34 @@ fn upsert_all(
     Ok(())
 }
 
+/// Like `upsert_all`, but a declaration this profile holds at a newer version is kept: a
+/// snapshot may be older than what a later sync brought.
+pub(crate) fn upsert_all_newer(
+    tx: &Transaction<'_>,
+    staff: &[Staff],
+    declarations: &[Declaration],
+) -> Result<(), StoreError> {
+    for s in staff {
+        upsert_staff(tx, s)?;
+    }
+    let mut version = tx.prepare("SELECT version FROM declarations WHERE id = ?1")?;
+    for d in declarations {
+        let have: Option<i64> =
+            version
+                .query_row([&d.id], |r| r.get(0))
+                .map(Some)
+                .or_else(|e| match e {
+                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                    e => Err(e),
+                })?;
+        if have.is_some_and(|v| v > i64::try_from(d.version).unwrap_or(i64::MAX)) {
+            continue;
+        }
+        upsert_declaration(tx, d)?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Stores a whole interchange document (roster and declarations) in one transaction,
     /// without touching the sync cursors: for benchmarks, demos and offline data sets.

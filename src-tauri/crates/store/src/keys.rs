@@ -204,6 +204,16 @@ pub fn jitter_seed() -> u64 {
     }
 }
 
+/// Fresh salt and nonce prefix for one exchange file.
+pub fn exchange_random() -> Result<([u8; 16], [u8; 7]), StoreError> {
+    let mut salt = [0u8; 16];
+    let mut prefix = [0u8; 7];
+    getrandom::fill(&mut salt)
+        .and_then(|()| getrandom::fill(&mut prefix))
+        .map_err(|e| StoreError::Keyring(format!("no randomness for an exchange file: {e}")))?;
+    Ok((salt, prefix))
+}
+
 /// The SQLCipher `PRAGMA key` literal for a raw key (no passphrase derivation: the key is
 /// already 256 random bits).
 pub(crate) fn pragma_literal(key: &DbKey) -> String {

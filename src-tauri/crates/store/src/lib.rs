@@ -11,6 +11,7 @@ pub mod db;
 pub mod decide;
 pub mod error;
 pub mod evidence;
+pub mod exchange;
 pub mod import;
 pub mod keys;
 pub mod memory_keyring;

@@ -1,0 +1,263 @@
+//! The offline exchange end to end, with the real CLI, the real keyring (keyutils, in a session
+//! keyring of this test) and the reference platform on loopback:
+//! a connected site makes a snapshot → a regiment with no link imports it and decides →
+//! its decisions file, once tampered with, is refused with nothing applied → the real file goes
+//! through the reviewer's profile at headquarters to the platform: applied exactly once, also
+//! after a second import and after the regiment syncs too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use jxjy_platform::api::Config;
+use jxjy_platform::faults::{FaultConfig, RateLimiter};
+use jxjy_platform::seed::{seed, SeedParams};
+use serde_json::Value;
+use std::collections::HashSet;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const PASS: &str = "十四师二二四团-2026";
+
+struct Site {
+    home: PathBuf,
+    profile: &'static str,
+    session: String,
+}
+
+impl Site {
+    fn run_with(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = Command::new("keyctl")
+            .args(["session", &self.session, env!("CARGO_BIN_EXE_jxjy")])
+            .args(args)
+            .env("JXJY_HOME", &self.home)
+            .env("JXJY_KEYRING", "keyutils")
+            .env("JXJY_PROFILE", self.profile)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("keyctl (package keyutils) runs jxjy");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str], stdin: &str) -> Value {
+        let out = self.run_with(args, stdin);
+        assert!(
+            out.status.success(),
+            "jxjy {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+    }
+}
+
+fn held(db: &Path) -> Vec<String> {
+    jxjy_platform::manage::decisions(&jxjy_platform::db::open(db).unwrap())
+        .unwrap()
+        .into_iter()
+        .map(|d| d.idempotency_key)
+        .collect()
+}
+
+#[test]
+fn decisions_travel_by_file_and_apply_exactly_once() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let dir = std::env::temp_dir().join(format!("jxjy-cli-exchange-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("platform.db");
+    let mut conn = jxjy_platform::db::open(&db).unwrap();
+    let report = seed(
+        &mut conn,
+        &SeedParams {
+            units: 1,
+            staff_per_unit: 20,
+            declarations_per_staff: 4,
+            evidence: true,
+            seed: 11,
+            year: 2019,
+        },
+    )
+    .unwrap();
+    let account = report.accounts[0].clone();
+    let addr: SocketAddr = rt
+        .block_on(jxjy_platform::api::spawn_server(
+            "127.0.0.1:0",
+            conn,
+            Config::default(),
+            FaultConfig::default(),
+            RateLimiter::new(0.0, 1.0),
+        ))
+        .unwrap();
+    let url = format!("http://{addr}");
+    let session = format!("jxjy-exchange-{}", std::process::id());
+    let hq = Site {
+        home: dir.join("hq"),
+        profile: "hq",
+        session: session.clone(),
+    };
+    let regiment = Site {
+        home: dir.join("regiment"),
+        profile: "regiment",
+        session,
+    };
+
+    // Headquarters: log in, sync with evidence, make a snapshot.
+    let login = [
+        "login",
+        "--server",
+        &url,
+        "--user",
+        &account.username,
+        "--password-stdin",
+    ];
+    hq.ok(&login, &account.password);
+    hq.ok(&["sync"], "");
+    let snap = dir.join("unit.jxjy");
+    let made = hq.ok(
+        &[
+            "exchange",
+            "snapshot",
+            "--out",
+            snap.to_str().unwrap(),
+            "--passphrase-stdin",
+            "--json",
+        ],
+        PASS,
+    );
+    assert_eq!(made["declarations"], 80, "{made}");
+    assert!(made["evidence_files"].as_u64().unwrap() > 0, "{made}");
+
+    // The regiment: no link, never logged in. The snapshot gives it the queue and evidence.
+    let wrong = regiment.run_with(
+        &[
+            "exchange",
+            "import",
+            snap.to_str().unwrap(),
+            "--passphrase-stdin",
+        ],
+        "not the passphrase",
+    );
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("wrong passphrase"));
+    let got = regiment.ok(
+        &[
+            "exchange",
+            "import",
+            snap.to_str().unwrap(),
+            "--passphrase-stdin",
+            "--json",
+        ],
+        PASS,
+    );
+    assert_eq!(got["declarations"], 80, "{got}");
+    assert_eq!(got["evidence_files"], made["evidence_files"], "{got}");
+    let queue = regiment.ok(&["queue", "--status", "pending_unit_review", "--json"], "");
+    let ids: Vec<String> = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["declaration"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(ids.len() >= 6, "{} pending", ids.len());
+    let mut decided = HashSet::new();
+    for (i, id) in ids.iter().take(6).enumerate() {
+        let rec = if i % 3 == 2 {
+            regiment.ok(
+                &[
+                    "decide",
+                    id,
+                    "return",
+                    "--reason",
+                    "证明材料不清晰，请重新上传",
+                    "--json",
+                ],
+                "",
+            )
+        } else {
+            regiment.ok(&["decide", id, "approve", "--json"], "")
+        };
+        decided.insert(rec["key"].as_str().unwrap().to_owned());
+    }
+    let file = dir.join("decisions.jxjy");
+    let out = regiment.ok(
+        &[
+            "exchange",
+            "export",
+            "--out",
+            file.to_str().unwrap(),
+            "--passphrase-stdin",
+            "--json",
+        ],
+        PASS,
+    );
+    assert_eq!(out["decisions"], 6);
+
+    // A copy with one byte changed is refused at headquarters, and nothing is queued.
+    let mut bytes = std::fs::read(&file).unwrap();
+    let at = bytes.len() - 40;
+    bytes[at] ^= 0x01;
+    let tampered = dir.join("tampered.jxjy");
+    std::fs::write(&tampered, &bytes).unwrap();
+    let refused = hq.run_with(
+        &[
+            "exchange",
+            "import",
+            tampered.to_str().unwrap(),
+            "--passphrase-stdin",
+        ],
+        PASS,
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("changed or damaged"), "{err}");
+    assert_eq!(hq.ok(&["status", "--json"], "")["pending"], 0);
+
+    // The real file: queued, synced, on the platform once.
+    let first = hq.ok(
+        &[
+            "exchange",
+            "import",
+            file.to_str().unwrap(),
+            "--passphrase-stdin",
+            "--json",
+        ],
+        PASS,
+    );
+    assert_eq!(first["imported"], 6, "{first}");
+    assert_eq!(hq.ok(&["status", "--json"], "")["pending"], 6);
+    hq.ok(&["sync", "--no-evidence"], "");
+    let on_platform: HashSet<String> = held(&db).into_iter().collect();
+    assert_eq!(on_platform, decided);
+
+    // Imported again: nothing new; a sync changes nothing on the platform.
+    let second = hq.ok(
+        &[
+            "exchange",
+            "import",
+            file.to_str().unwrap(),
+            "--passphrase-stdin",
+            "--json",
+        ],
+        PASS,
+    );
+    assert_eq!(second["imported"], 0, "{second}");
+    assert_eq!(second["already_present"], 6, "{second}");
+    hq.ok(&["sync", "--no-evidence"], "");
+    assert_eq!(held(&db).len(), 6);
+
+    // When the regiment gets a link and syncs its own copies, the platform still has each once.
+    regiment.ok(&login, &account.password);
+    regiment.ok(&["sync", "--no-evidence"], "");
+    let status = regiment.ok(&["status", "--json"], "");
+    assert_eq!(status["pending"], 0, "{status}");
+    assert_eq!(status["conflicts"], 0, "{status}");
+    assert_eq!(held(&db).len(), 6);
+    let _ = std::fs::remove_dir_all(&dir);
+}

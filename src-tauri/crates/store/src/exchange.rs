@@ -1,0 +1,565 @@
+//! The offline exchange: pending decisions out of a profile with no link, into the same
+//! reviewer's profile on a connected machine; and platform snapshots the other way. The file
+//! format is `jxjy_exchange`; this module decides what goes in and how it is applied: in one
+//! transaction, so a refused file applies nothing, and by idempotency key, so a second import
+//! of the same file changes nothing.
+
+use crate::audit::{self, AuditEntry};
+use crate::db::Store;
+use crate::decide::{decision_from_row, DecisionRecord, DECISION_COLUMNS};
+use crate::error::StoreError;
+use crate::import::upsert_all_newer;
+use chrono::{DateTime, Utc};
+use jxjy_core::{Declaration, Staff};
+use jxjy_exchange::{Kind, Opener, Origin, Record, Sealer};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use std::io::{Read, Write};
+
+/// What seals a file: the reviewer's passphrase and fresh random bytes from the caller.
+pub struct Seal<'a> {
+    pub passphrase: &'a str,
+    pub salt: [u8; 16],
+    pub nonce_prefix: [u8; 7],
+}
+
+/// The profile a file belongs to: a decisions file goes only to the same reviewer and unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Owner {
+    username: String,
+    unit_id: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DecisionsManifest {
+    owner: Owner,
+    profile: String,
+    server: Option<String>,
+    count: u64,
+}
+
+/// One pending decision with the declaration as the reviewer saw it and its audit trail.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExchangedDecision {
+    decision: DecisionRecord,
+    seen_doc: Option<String>,
+    audit: Vec<AuditEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CursorRow {
+    scope: String,
+    cursor: String,
+    server_count: Option<i64>,
+    server_checksum: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SnapshotManifest {
+    owner: Owner,
+    unit_name: Option<String>,
+    review_year: i32,
+    server: Option<String>,
+    /// The platform's rule set for the year (JSON), so evaluation works with no link.
+    rules: Option<String>,
+    cursors: Vec<CursorRow>,
+    staff: u64,
+    declarations: u64,
+    evidence: u64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum SnapshotItem {
+    Staff(Vec<Staff>),
+    Declarations(Vec<Declaration>),
+}
+
+/// Rows per snapshot item: small enough to stream, large enough to keep framing cheap.
+const CHUNK: usize = 500;
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ExportReport {
+    pub kind: String,
+    pub decisions: u64,
+    pub staff: u64,
+    pub declarations: u64,
+    pub evidence_files: u64,
+    pub bytes: u64,
+}
+
+/// An item an import left out, and why (Chinese, for the reviewer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SkippedItem {
+    pub id: String,
+    pub reason: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ImportReport {
+    pub kind: String,
+    pub origin: String,
+    pub created_at: String,
+    /// Decisions queued for upload by this import.
+    pub imported: u64,
+    /// Decisions this profile already had (an earlier import, or its own): left as they are.
+    pub already_present: u64,
+    pub skipped: Vec<SkippedItem>,
+    pub staff: u64,
+    pub declarations: u64,
+    pub evidence_files: u64,
+}
+
+fn json<T: Serialize>(v: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(v).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| StoreError::Exchange(jxjy_exchange::ExchangeError::BadRecord(e.to_string())))
+}
+
+fn stamp(now: DateTime<Utc>) -> String {
+    now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl Store {
+    fn owner(&self) -> Result<Option<Owner>, StoreError> {
+        Ok(match (self.meta("username")?, self.meta("unit_id")?) {
+            (Some(username), Some(unit_id)) => Some(Owner { username, unit_id }),
+            _ => None,
+        })
+    }
+
+    fn sealer<W: Write>(
+        &self,
+        out: W,
+        kind: Kind,
+        seal: &Seal<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Sealer<W>, StoreError> {
+        let unit = self.meta("unit_name")?.unwrap_or_default();
+        let user = self.meta("username")?.unwrap_or_default();
+        let origin = Origin {
+            kind,
+            created_at: stamp(now),
+            origin: format!("{user} · {unit} · {}", self.profile().as_str()),
+        };
+        Ok(Sealer::with_passphrase(
+            out,
+            origin,
+            seal.passphrase,
+            seal.salt,
+            seal.nonce_prefix,
+        )?)
+    }
+
+    /// Writes every decision waiting for upload, with its audit entries, into a sealed file.
+    /// The decisions stay queued here: if this machine gets a link first, the platform applies
+    /// each key once either way.
+    pub fn export_decisions<W: Write>(
+        &self,
+        out: W,
+        seal: &Seal<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<ExportReport, StoreError> {
+        let owner = self.owner()?.ok_or(StoreError::NotLoggedIn)?;
+        let pending = self.outbox()?;
+        let mut sealer = self.sealer(out, Kind::Decisions, seal, now)?;
+        let manifest = DecisionsManifest {
+            owner,
+            profile: self.profile().as_str().to_owned(),
+            server: self.meta("server")?,
+            count: pending.len() as u64,
+        };
+        sealer.record(&Record::Manifest(json(&manifest)?))?;
+        for d in &pending {
+            let seen_doc: Option<String> = self
+                .conn
+                .query_row(
+                    "SELECT seen_doc FROM decisions WHERE key = ?1",
+                    [&d.key],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
+            let audit = audit::history(&self.conn, &format!("declaration:{}", d.declaration_id))?;
+            let item = ExchangedDecision {
+                decision: d.clone(),
+                seen_doc,
+                audit,
+            };
+            sealer.record(&Record::Item(json(&item)?))?;
+        }
+        let (_, bytes) = sealer.finish()?;
+        Ok(ExportReport {
+            kind: "decisions".into(),
+            decisions: pending.len() as u64,
+            staff: 0,
+            declarations: 0,
+            evidence_files: 0,
+            bytes,
+        })
+    }
+
+    /// Writes the roster, the live declarations and every stored evidence file, with the sync
+    /// cursors and rule set, into a sealed snapshot for a profile with no link.
+    pub fn export_snapshot<W: Write>(
+        &self,
+        out: W,
+        seal: &Seal<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<ExportReport, StoreError> {
+        let owner = self.owner()?.ok_or(StoreError::NotLoggedIn)?;
+        let year: i32 = self
+            .meta("review_year")?
+            .and_then(|y| y.parse().ok())
+            .unwrap_or(2019);
+        let input = self.load_input(year)?;
+        let cursors = self
+            .conn
+            .prepare(
+                "SELECT scope, cursor, server_count, server_checksum FROM sync_cursors ORDER BY scope",
+            )?
+            .query_map([], |r| {
+                Ok(CursorRow {
+                    scope: r.get(0)?,
+                    cursor: r.get(1)?,
+                    server_count: r.get(2)?,
+                    server_checksum: r.get(3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let present: Vec<String> = self
+            .conn
+            .prepare("SELECT sha256 FROM evidence WHERE state = 'present' ORDER BY sha256")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let manifest = SnapshotManifest {
+            owner,
+            unit_name: self.meta("unit_name")?,
+            review_year: year,
+            server: self.meta("server")?,
+            rules: self.meta(&format!("rules_{year}"))?,
+            cursors,
+            staff: input.staff.len() as u64,
+            declarations: input.declarations.len() as u64,
+            evidence: present.len() as u64,
+        };
+        let mut sealer = self.sealer(out, Kind::Snapshot, seal, now)?;
+        sealer.record(&Record::Manifest(json(&manifest)?))?;
+        for chunk in input.staff.chunks(CHUNK) {
+            let item = SnapshotItem::Staff(chunk.to_vec());
+            sealer.record(&Record::Item(json(&item)?))?;
+        }
+        for chunk in input.declarations.chunks(CHUNK) {
+            let item = SnapshotItem::Declarations(chunk.to_vec());
+            sealer.record(&Record::Item(json(&item)?))?;
+        }
+        for sha in &present {
+            let data = self.read_evidence(sha)?;
+            sealer.record(&Record::Blob {
+                sha256: sha.clone(),
+                data,
+            })?;
+        }
+        let (_, bytes) = sealer.finish()?;
+        Ok(ExportReport {
+            kind: "snapshot".into(),
+            decisions: 0,
+            staff: manifest.staff,
+            declarations: manifest.declarations,
+            evidence_files: manifest.evidence,
+            bytes,
+        })
+    }
+
+    /// Imports an exchange file of either kind. Everything is applied in one transaction after
+    /// the last byte has been authenticated; any error applies nothing.
+    pub fn import_exchange<R: Read>(
+        &mut self,
+        input: R,
+        passphrase: &str,
+        reviewer: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ImportReport, StoreError> {
+        let mut opener = Opener::with_passphrase(input, passphrase)?;
+        let header = opener.header().clone();
+        let Some(Record::Manifest(manifest)) = opener.next_record()? else {
+            return Err(jxjy_exchange::ExchangeError::BadRecord("no manifest".into()).into());
+        };
+        let mut report = ImportReport {
+            kind: match header.kind {
+                Kind::Decisions => "decisions".into(),
+                Kind::Snapshot => "snapshot".into(),
+            },
+            origin: header.origin.clone(),
+            created_at: header.created_at.clone(),
+            imported: 0,
+            already_present: 0,
+            skipped: Vec::new(),
+            staff: 0,
+            declarations: 0,
+            evidence_files: 0,
+        };
+        let mine = self.owner()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        match header.kind {
+            Kind::Decisions => {
+                let m: DecisionsManifest = parse(&manifest)?;
+                let mine = mine.ok_or(StoreError::NotLoggedIn)?;
+                if m.owner != mine {
+                    return Err(StoreError::ExchangeOwner {
+                        file: format!("{} / {}", m.owner.username, m.owner.unit_id),
+                        profile: format!("{} / {}", mine.username, mine.unit_id),
+                    });
+                }
+                while let Some(record) = opener.next_record()? {
+                    let Record::Item(body) = record else {
+                        return Err(jxjy_exchange::ExchangeError::BadRecord(
+                            "a file in a decisions file".into(),
+                        )
+                        .into());
+                    };
+                    let item: ExchangedDecision = parse(&body)?;
+                    import_decision(&tx, item, reviewer, now, &mut report)?;
+                }
+            }
+            Kind::Snapshot => {
+                let m: SnapshotManifest = parse(&manifest)?;
+                if let Some(mine) = &mine {
+                    if mine.unit_id != m.owner.unit_id {
+                        return Err(StoreError::ExchangeOwner {
+                            file: format!("{} / {}", m.owner.username, m.owner.unit_id),
+                            profile: format!("{} / {}", mine.username, mine.unit_id),
+                        });
+                    }
+                }
+                while let Some(record) = opener.next_record()? {
+                    match record {
+                        Record::Item(body) => match parse::<SnapshotItem>(&body)? {
+                            SnapshotItem::Staff(s) => {
+                                report.staff += s.len() as u64;
+                                upsert_all_newer(&tx, &s, &[])?;
+                            }
+                            SnapshotItem::Declarations(d) => {
+                                report.declarations += d.len() as u64;
+                                upsert_all_newer(&tx, &[], &d)?;
+                            }
+                        },
+                        Record::Blob { sha256, data } => {
+                            if store_blob(&tx, &sha256, &data)? {
+                                report.evidence_files += 1;
+                            }
+                        }
+                        Record::Manifest(_) => {}
+                    }
+                }
+                adopt_snapshot(&tx, &m, mine.is_none(), now)?;
+                audit::append(
+                    &tx,
+                    now,
+                    reviewer,
+                    "exchange_import_snapshot",
+                    "profile",
+                    None,
+                    Some(&serde_json::json!({
+                        "origin": header.origin,
+                        "created_at": header.created_at,
+                        "staff": report.staff,
+                        "declarations": report.declarations,
+                        "evidence_files": report.evidence_files,
+                    })),
+                )?;
+            }
+        }
+        tx.commit()?;
+        if header.kind == Kind::Snapshot {
+            let year: i32 = self
+                .meta("review_year")?
+                .and_then(|y| y.parse().ok())
+                .unwrap_or(2019);
+            let rules = match self.meta(&format!("rules_{year}"))? {
+                Some(text) => jxjy_core::RuleSet::from_json(&text)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                None => jxjy_core::RuleSet::for_year(year)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            };
+            self.reevaluate(&rules, year, now.date_naive())?;
+        }
+        Ok(report)
+    }
+}
+
+/// Queues one imported decision unless this profile has it already (same key) or has its own
+/// decision on the declaration waiting for upload (that one is the reviewer's latest word here).
+fn import_decision(
+    tx: &Transaction<'_>,
+    item: ExchangedDecision,
+    reviewer: &str,
+    now: DateTime<Utc>,
+    report: &mut ImportReport,
+) -> Result<(), StoreError> {
+    let d = item.decision;
+    let known: Option<String> = tx
+        .query_row(
+            "SELECT state FROM decisions WHERE key = ?1",
+            [&d.key],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if known.is_some() {
+        report.already_present += 1;
+        return Ok(());
+    }
+    let other: Option<DecisionRecord> = tx
+        .query_row(
+            &format!(
+                "SELECT {DECISION_COLUMNS} FROM decisions WHERE declaration_id = ?1 AND state = 'pending'"
+            ),
+            [&d.declaration_id],
+            decision_from_row,
+        )
+        .optional()?;
+    if let Some(other) = other {
+        report.skipped.push(SkippedItem {
+            id: d.declaration_id.clone(),
+            reason: format!(
+                "本机已有该申报待上传的审核意见（{}），未导入文件中的意见",
+                other.decided_at
+            ),
+        });
+        return Ok(());
+    }
+    if d.state != "pending" {
+        report.skipped.push(SkippedItem {
+            id: d.declaration_id.clone(),
+            reason: "文件中的审核意见不是待上传状态".into(),
+        });
+        return Ok(());
+    }
+    tx.execute(
+        "INSERT INTO decisions (key, declaration_id, declaration_version, outcome, credited_centi,
+                                category, reason, reviewer, decided_at, state, updated_at, seen_doc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', ?10, ?11)",
+        params![
+            d.key,
+            d.declaration_id,
+            i64::try_from(d.declaration_version).unwrap_or(i64::MAX),
+            crate::codes::to_code(&d.outcome),
+            d.credited_hours.map(jxjy_core::Hours::centi),
+            d.category.map(|c| crate::codes::to_code(&c)),
+            d.reason,
+            d.reviewer,
+            d.decided_at,
+            now.to_rfc3339(),
+            item.seen_doc,
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO outbox (decision_key, enqueued_at) VALUES (?1, ?2)",
+        params![d.key, now.to_rfc3339()],
+    )?;
+    tx.execute(
+        "UPDATE declarations SET review_state = 'decided' WHERE id = ?1",
+        [&d.declaration_id],
+    )?;
+    let after = serde_json::json!({ "decision": d, "audit_at_origin": item.audit });
+    audit::append(
+        tx,
+        now,
+        reviewer,
+        "exchange_import",
+        &format!("declaration:{}", d.declaration_id),
+        None,
+        Some(&after),
+    )?;
+    report.imported += 1;
+    Ok(())
+}
+
+/// Stores an evidence file the snapshot carried (its hash was checked by the reader); false
+/// when the file is not referenced by any declaration here.
+fn store_blob(tx: &Transaction<'_>, sha256: &str, data: &[u8]) -> Result<bool, StoreError> {
+    let state: Option<String> = tx
+        .query_row(
+            "SELECT state FROM evidence WHERE sha256 = ?1",
+            [sha256],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match state.as_deref() {
+        None => Ok(false),
+        Some("present") => Ok(true),
+        Some(_) => {
+            tx.execute("DELETE FROM evidence_chunks WHERE sha256 = ?1", [sha256])?;
+            tx.execute(
+                "INSERT INTO evidence_chunks (sha256, offset, data) VALUES (?1, 0, ?2)",
+                params![sha256, data],
+            )?;
+            tx.execute(
+                "UPDATE evidence SET state = 'present', bytes_stored = ?2, size = ?2 WHERE sha256 = ?1",
+                params![sha256, data.len() as i64],
+            )?;
+            Ok(true)
+        }
+    }
+}
+
+/// Takes over the snapshot's identity (for a profile that never logged in), rule set and
+/// cursors (where this profile has none yet, so a later sync continues from the snapshot).
+fn adopt_snapshot(
+    tx: &Transaction<'_>,
+    m: &SnapshotManifest,
+    fresh_profile: bool,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let set = |k: &str, v: &str| -> Result<(), StoreError> {
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![k, v],
+        )?;
+        Ok(())
+    };
+    if fresh_profile {
+        set("username", &m.owner.username)?;
+        set("unit_id", &m.owner.unit_id)?;
+        set("review_year", &m.review_year.to_string())?;
+        if let Some(u) = &m.unit_name {
+            set("unit_name", u)?;
+        }
+        if let Some(s) = &m.server {
+            set("server", s)?;
+        }
+    }
+    if let Some(rules) = &m.rules {
+        set(&format!("rules_{}", m.review_year), rules)?;
+    }
+    set("snapshot_imported_at", &now.to_rfc3339())?;
+    for c in &m.cursors {
+        tx.execute(
+            "INSERT INTO sync_cursors (scope, cursor, server_count, server_checksum, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(scope) DO NOTHING",
+            params![
+                c.scope,
+                c.cursor,
+                c.server_count,
+                c.server_checksum,
+                now.to_rfc3339()
+            ],
+        )?;
+    }
+    Ok(())
+}
