@@ -15,7 +15,9 @@ pub mod ids;
 pub mod input;
 pub mod labels;
 pub mod model;
+pub mod roster_fix;
 pub mod ruleset;
+pub mod spotcheck;
 pub mod synth;
 
 pub use engine::evaluate;

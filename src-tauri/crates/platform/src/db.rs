@@ -61,6 +61,17 @@ CREATE TABLE IF NOT EXISTS decisions (
     received_at         TEXT NOT NULL,
     result              TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS spotcheck_findings (
+    idempotency_key TEXT PRIMARY KEY,
+    pack_id         TEXT NOT NULL,
+    declaration_id  TEXT NOT NULL,
+    unit_id         TEXT NOT NULL,
+    finding         TEXT NOT NULL,
+    note            TEXT,
+    reviewer        TEXT NOT NULL,
+    recorded_at     TEXT NOT NULL,
+    received_at     TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 ";
 

@@ -84,6 +84,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the spot-check findings the server holds.
+    Findings {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Change a declaration as its declarant would (new version), or withdraw it.
     Amend {
         #[arg(long)]
@@ -218,6 +225,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 faults,
                 RateLimiter::new(rate_limit, burst),
             ))
+        }
+        Command::Findings { db: path, json } => {
+            let conn = db::open(&path)?;
+            let list = manage::findings(&conn)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for f in list {
+                    println!(
+                        "{}  {}  {}  {}  {}",
+                        f.recorded_at,
+                        f.declaration_id,
+                        f.finding,
+                        f.reviewer,
+                        f.note.unwrap_or_default()
+                    );
+                }
+            }
+            Ok(())
         }
         Command::Decisions { db: path, json } => {
             let conn = db::open(&path)?;

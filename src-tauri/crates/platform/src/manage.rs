@@ -46,6 +46,39 @@ pub fn decisions(conn: &Connection) -> rusqlite::Result<Vec<DecisionRow>> {
     rows
 }
 
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FindingRow {
+    pub idempotency_key: String,
+    pub pack_id: String,
+    pub declaration_id: String,
+    pub finding: String,
+    pub note: Option<String>,
+    pub reviewer: String,
+    pub recorded_at: String,
+}
+
+/// Spot-check findings the server holds, in the order they arrived.
+pub fn findings(conn: &Connection) -> rusqlite::Result<Vec<FindingRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT idempotency_key, pack_id, declaration_id, finding, note, reviewer, recorded_at
+         FROM spotcheck_findings ORDER BY received_at, idempotency_key",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(FindingRow {
+                idempotency_key: r.get(0)?,
+                pack_id: r.get(1)?,
+                declaration_id: r.get(2)?,
+                finding: r.get(3)?,
+                note: r.get(4)?,
+                reviewer: r.get(5)?,
+                recorded_at: r.get(6)?,
+            })
+        })?
+        .collect();
+    rows
+}
+
 fn status_code(s: Status) -> String {
     serde_json::to_value(s)
         .ok()

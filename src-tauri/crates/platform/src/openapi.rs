@@ -23,7 +23,7 @@ impl Modify for Bearer {
 #[openapi(
     info(
         title = "专技平台 unit-review API (jxjy-review reference)",
-        description = "The contract between jxjy-review and the platform: login, rule sets, delta pulls of a unit's roster and declarations, evidence by SHA-256 with ranges, and batched idempotent decision push. Errors are RFC 9457 problem+json; every response carries a Date header; responses are gzip- or zstd-compressed on request and compressed request bodies are accepted.",
+        description = "The contract between jxjy-review and the platform: login, rule sets, delta pulls of a unit's roster and declarations, evidence by SHA-256 with ranges, batched idempotent decision push, and spot-check findings. Errors are RFC 9457 problem+json; every response carries a Date header; responses are gzip- or zstd-compressed on request and compressed request bodies are accepted.",
         version = "1.0.0"
     ),
     paths(
@@ -35,6 +35,7 @@ impl Modify for Bearer {
         api::pull::changes,
         api::evidence::download,
         api::decisions::push,
+        api::findings::push,
     ),
     components(schemas(
         Problem,
@@ -46,7 +47,11 @@ impl Modify for Bearer {
         api::PushRequest,
         api::PushItem,
         api::PushResult,
-        api::PushResponse
+        api::PushResponse,
+        api::FindingsRequest,
+        api::FindingItem,
+        api::FindingResult,
+        api::FindingsResponse
     )),
     modifiers(&Bearer)
 )]

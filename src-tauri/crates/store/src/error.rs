@@ -40,6 +40,8 @@ pub enum StoreError {
     Exchange(#[from] jxjy_exchange::ExchangeError),
     #[error("the exchange file belongs to {file}, this profile to {profile}")]
     ExchangeOwner { file: String, profile: String },
+    #[error("invalid input: {0}")]
+    Invalid(String),
     #[error("this profile has not logged in to the platform yet")]
     NotLoggedIn,
     #[error("database: {0}")]
@@ -72,6 +74,7 @@ impl StoreError {
                 _ => "file_refused",
             },
             StoreError::ExchangeOwner { .. } | StoreError::NotLoggedIn => "not_allowed",
+            StoreError::Invalid(_) => "invalid_input",
         }
     }
 
@@ -110,6 +113,7 @@ impl StoreError {
             StoreError::ExchangeOwner { file, profile } => format!(
                 "该交换文件属于“{file}”，与当前档案“{profile}”不符，未导入任何内容。请在同一审核人的档案中导入。"
             ),
+            StoreError::Invalid(zh) => zh.clone(),
             StoreError::NotLoggedIn => "当前档案尚未登录专技平台，请先登录一次".to_owned(),
         }
     }
@@ -141,6 +145,8 @@ fn what_zh(what: &str) -> &'static str {
         "declaration" => "申报",
         "staff" => "人员",
         "evidence" => "证明材料",
+        "spotcheck" => "抽审材料包",
+        "spotcheck item" => "抽审条目",
         _ => "记录",
     }
 }

@@ -12,13 +12,16 @@ pub mod decide;
 pub mod error;
 pub mod evidence;
 pub mod exchange;
+pub mod figures;
 pub mod import;
 pub mod keys;
 pub mod memory_keyring;
 pub mod profile;
 pub mod queries;
 pub mod roster;
+pub mod roster_fix;
 mod schema;
+pub mod spotcheck;
 pub mod sync_state;
 
 pub use db::Store;

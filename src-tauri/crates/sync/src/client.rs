@@ -2,7 +2,9 @@
 //! and every answer checked before it counts (status, content type, shape).
 
 use crate::error::SyncError;
-use crate::wire::{PullResponse, PushItem, PushResponse, TokenResponse};
+use crate::wire::{
+    FindingItem, FindingsResponse, PullResponse, PushItem, PushResponse, TokenResponse,
+};
 use chrono::{DateTime, Utc};
 use reqwest::header::{HeaderMap, CONTENT_ENCODING, CONTENT_TYPE, DATE, RETRY_AFTER};
 use reqwest::{RequestBuilder, Response, StatusCode};
@@ -220,6 +222,20 @@ impl Client {
             .header(CONTENT_ENCODING, "gzip")
             .body(compressed);
         Ok((self.json(rb).await?, sent))
+    }
+
+    /// Pushes a batch of spot-check findings.
+    pub async fn push_findings(
+        &self,
+        token: &str,
+        items: &[FindingItem],
+    ) -> Result<Answer<FindingsResponse>, SyncError> {
+        let rb = self
+            .http
+            .post(self.url("/api/v1/spotcheck/findings"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({ "items": items }));
+        self.json(rb).await
     }
 
     /// Starts an evidence download at `offset` (a resume when > 0, valid only while the file is

@@ -6,7 +6,7 @@ use crate::client::{Answer, Client};
 use crate::error::SyncError;
 use crate::progress::{CancelToken, Phase, Progress, ProgressSink};
 use crate::retry::RetryPolicy;
-use crate::wire::{PushItem, PushResult, TokenResponse};
+use crate::wire::{FindingItem, PushItem, PushResult, TokenResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use jxjy_core::synth::Rng;
 use jxjy_core::{Declaration, RuleSet, Staff};
@@ -143,6 +143,8 @@ pub struct SyncReport {
     pub rejected: u64,
     pub evidence_downloaded: u64,
     pub evidence_failed: u64,
+    /// Spot-check findings the platform stored (or already had).
+    pub findings_sent: u64,
     pub requests: u64,
     pub retries: u64,
     pub bytes_down: u64,
@@ -389,6 +391,7 @@ impl<'a> Engine<'a> {
         self.phase(Phase::PullDeclarations, None);
         self.pull_changes(&unit).await?;
         let pushed = self.push().await?;
+        self.push_findings().await?;
         if pushed > 0 {
             // The platform's answers changed versions and statuses: see them now.
             self.pull_scope(&unit, "declarations").await?;
@@ -738,6 +741,58 @@ impl<'a> Engine<'a> {
                 ));
                 self.store.note_push_error(&e.to_string())?;
                 return Err(e);
+            }
+        }
+    }
+
+    /// Sends recorded spot-check findings, a batch at a time, each by its key; the platform's
+    /// answer per key marks it sent or rejected (with the reason kept for the reviewer).
+    async fn push_findings(&mut self) -> Result<(), SyncError> {
+        loop {
+            let batch = self.store.findings_to_push(self.batch_size)?;
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let items: Vec<FindingItem> = batch
+                .iter()
+                .map(|f| FindingItem {
+                    idempotency_key: f.key.clone(),
+                    pack_id: f.pack_id.clone(),
+                    declaration_id: f.declaration_id.clone(),
+                    finding: match f.finding {
+                        jxjy_store::spotcheck::Finding::Confirmed => "confirmed".into(),
+                        jxjy_store::spotcheck::Finding::Problem => "problem".into(),
+                    },
+                    note: f.note.clone(),
+                    recorded_at: f.recorded_at.clone(),
+                })
+                .collect();
+            let response = self
+                .call(move |c, t| {
+                    let items = items.clone();
+                    async move { c.push_findings(&t, &items).await }
+                })
+                .await?;
+            let mut answered = 0;
+            for r in &response.results {
+                let Some(key) = &r.idempotency_key else {
+                    continue;
+                };
+                let accepted = matches!(r.result.as_str(), "stored" | "duplicate");
+                let note = r.problem.as_ref().and_then(|p| p.detail.clone());
+                self.store
+                    .record_finding_result(key, accepted, note.as_deref())?;
+                if accepted {
+                    self.report.findings_sent += 1;
+                }
+                answered += 1;
+            }
+            if answered < batch.len() {
+                return Err(SyncError::Transient(format!(
+                    "{} of {} findings were not acknowledged",
+                    batch.len() - answered,
+                    batch.len()
+                )));
             }
         }
     }

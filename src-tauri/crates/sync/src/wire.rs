@@ -68,3 +68,27 @@ pub struct PushResult {
 pub struct PushResponse {
     pub results: Vec<PushResult>,
 }
+
+/// One spot-check finding as pushed.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingItem {
+    pub idempotency_key: String,
+    pub pack_id: String,
+    pub declaration_id: String,
+    pub finding: String,
+    pub note: Option<String>,
+    pub recorded_at: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FindingResult {
+    pub idempotency_key: Option<String>,
+    /// stored | duplicate | rejected
+    pub result: String,
+    pub problem: Option<Problem>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FindingsResponse {
+    pub results: Vec<FindingResult>,
+}

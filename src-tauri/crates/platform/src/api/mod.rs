@@ -4,6 +4,7 @@
 pub mod auth_routes;
 pub mod decisions;
 pub mod evidence;
+pub mod findings;
 pub mod pull;
 pub mod rules;
 
@@ -24,6 +25,7 @@ use tower_http::decompression::RequestDecompressionLayer;
 pub use auth_routes::{LoginRequest, RefreshRequest, TokenResponse};
 
 pub use decisions::{PushItem, PushRequest, PushResponse, PushResult};
+pub use findings::{FindingItem, FindingResult, FindingsRequest, FindingsResponse};
 pub use pull::{ChangesResponse, PullResponse};
 
 /// Limits and lifetimes of the server.
@@ -167,6 +169,7 @@ pub fn router(state: AppState, faults: Arc<Faults>, limiter: Arc<RateLimiter>) -
         .route("/api/v1/units/{unit_id}/changes", get(pull::changes))
         .route("/api/v1/evidence/{sha256}", get(evidence::download))
         .route("/api/v1/decisions", post(decisions::push))
+        .route("/api/v1/spotcheck/findings", post(findings::push))
         .route("/openapi.json", get(crate::openapi::serve))
         .fallback(|| async { Problem::not_found("no such path") })
         .with_state(state)

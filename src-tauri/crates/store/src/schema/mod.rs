@@ -5,6 +5,7 @@ mod audit;
 mod decisions;
 mod declarations;
 mod evidence;
+mod spotcheck;
 mod staff;
 mod sync;
 
@@ -37,10 +38,14 @@ const MIGRATIONS: &[Migration] = &[
         version: 3,
         parts: &[declarations::V3],
     },
+    Migration {
+        version: 4,
+        parts: &[spotcheck::V4],
+    },
 ];
 
 /// The schema version this program writes.
-pub const LATEST: i64 = 3;
+pub const LATEST: i64 = 4;
 
 /// Brings the database to `LATEST`, or refuses a newer one.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

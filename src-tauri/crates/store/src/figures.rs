@@ -1,0 +1,74 @@
+//! The unit's review figures for a year, for the printed summary (单位初审情况汇总).
+
+use crate::codes::from_code;
+use crate::db::Store;
+use crate::error::StoreError;
+use jxjy_core::{Hours, Status};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct UnitFigures {
+    pub unit_name: String,
+    pub year: i32,
+    pub staff_total: i64,
+    pub staff_complete: i64,
+    pub by_status: Vec<(Status, i64)>,
+    pub approved_here: i64,
+    pub returned_here: i64,
+    pub rejected_here: i64,
+    pub waiting_upload: i64,
+    pub open_flagged: i64,
+    pub credited_hours: Hours,
+}
+
+impl Store {
+    pub fn unit_figures(&self, year: i32) -> Result<UnitFigures, StoreError> {
+        let one = |sql: &str| -> Result<i64, StoreError> {
+            Ok(self.conn.query_row(sql, [year], |r| r.get(0))?)
+        };
+        let mut stmt = self.conn.prepare(
+            "SELECT status, count(*) FROM declarations WHERE deleted = 0 AND year = ?1
+             GROUP BY status ORDER BY status",
+        )?;
+        let mut by_status: Vec<(Status, i64)> = stmt
+            .query_map([year], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<(String, i64)>, _>>()?
+            .into_iter()
+            .filter_map(|(s, n)| from_code::<Status>(&s).ok().map(|s| (s, n)))
+            .collect();
+        by_status.sort_by_key(|(s, _)| Status::ALL.iter().position(|x| x == s));
+        let outcome = |o: &str| -> Result<i64, StoreError> {
+            Ok(self.conn.query_row(
+                "SELECT count(*) FROM decisions d JOIN declarations x ON x.id = d.declaration_id
+                 WHERE d.outcome = ?1 AND d.state IN ('pending', 'applied') AND x.year = ?2",
+                rusqlite::params![o, year],
+                |r| r.get(0),
+            )?)
+        };
+        Ok(UnitFigures {
+            unit_name: self.meta("unit_name")?.unwrap_or_default(),
+            year,
+            staff_total: one("SELECT count(*) FROM staff WHERE deleted = 0 AND ?1 = ?1")?,
+            staff_complete: one(
+                "SELECT count(*) FROM ledger l JOIN staff s ON s.id = l.staff_id
+                 WHERE s.deleted = 0 AND l.year = ?1 AND l.complete = 1",
+            )?,
+            by_status,
+            approved_here: outcome("approve")?,
+            returned_here: outcome("return")?,
+            rejected_here: outcome("reject")?,
+            waiting_upload: self
+                .conn
+                .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?,
+            open_flagged: one(
+                "SELECT count(*) FROM declarations WHERE deleted = 0 AND year = ?1
+                 AND status = 'pending_unit_review' AND review_state = 'open' AND flag_mask != 0",
+            )?,
+            credited_hours: Hours::from_centi(one(
+                "SELECT coalesce(sum(credited_centi), 0) FROM declarations WHERE deleted = 0
+                 AND year = ?1 AND status IN ('unit_approved', 'industry_approved', 'spot_checked')",
+            )?),
+        })
+    }
+}
