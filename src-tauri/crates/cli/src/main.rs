@@ -2,6 +2,7 @@
 
 mod credit;
 mod exchange;
+mod office;
 mod review;
 
 use clap::{Parser, Subcommand};
@@ -39,6 +40,17 @@ enum Command {
     /// Offline exchange files: export decisions, make a snapshot, import either.
     #[command(subcommand)]
     Exchange(exchange::ExchangeCmd),
+    /// Spot-check packs (抽审): sample, list, show, export, record findings.
+    #[command(subcommand)]
+    Spotcheck(office::SpotcheckCmd),
+    /// Export the queue, the decisions or the staff ledger as xlsx.
+    Export(office::ExportArgs),
+    /// Roster corrections from a spreadsheet.
+    #[command(subcommand)]
+    Roster(office::RosterCmd),
+    /// Print views as A4 HTML: a staff member's hours certificate, the unit's summary.
+    #[command(subcommand)]
+    Print(office::PrintCmd),
 }
 
 /// An error with the exit code it maps to: 2 for bad input, 1 for everything else.
@@ -73,6 +85,10 @@ fn main() -> ExitCode {
         Command::Queue(args) => review::queue_cmd(&cli.common, &args),
         Command::Decide(args) => review::decide_cmd(&cli.common, &args),
         Command::Exchange(cmd) => exchange::run(&cli.common, &cmd),
+        Command::Spotcheck(cmd) => office::spotcheck(&cli.common, &cmd),
+        Command::Export(args) => office::export(&cli.common, &args),
+        Command::Roster(cmd) => office::roster(&cli.common, &cmd),
+        Command::Print(cmd) => office::print_cmd(&cli.common, &cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

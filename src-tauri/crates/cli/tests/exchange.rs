@@ -6,56 +6,13 @@
 //! after a second import and after the regiment syncs too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use jxjy_platform::api::Config;
-use jxjy_platform::faults::{FaultConfig, RateLimiter};
-use jxjy_platform::seed::{seed, SeedParams};
-use serde_json::Value;
+mod common;
+
+use common::{path, platform};
 use std::collections::HashSet;
-use std::io::Write;
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
 
 const PASS: &str = "十四师二二四团-2026";
-
-struct Site {
-    home: PathBuf,
-    profile: &'static str,
-    session: String,
-}
-
-impl Site {
-    fn run_with(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = Command::new("keyctl")
-            .args(["session", &self.session, env!("CARGO_BIN_EXE_jxjy")])
-            .args(args)
-            .env("JXJY_HOME", &self.home)
-            .env("JXJY_KEYRING", "keyutils")
-            .env("JXJY_PROFILE", self.profile)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("keyctl (package keyutils) runs jxjy");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str], stdin: &str) -> Value {
-        let out = self.run_with(args, stdin);
-        assert!(
-            out.status.success(),
-            "jxjy {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
-    }
-}
 
 fn held(db: &Path) -> Vec<String> {
     jxjy_platform::manage::decisions(&jxjy_platform::db::open(db).unwrap())
@@ -67,57 +24,13 @@ fn held(db: &Path) -> Vec<String> {
 
 #[test]
 fn decisions_travel_by_file_and_apply_exactly_once() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let dir = std::env::temp_dir().join(format!("jxjy-cli-exchange-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join("platform.db");
-    let mut conn = jxjy_platform::db::open(&db).unwrap();
-    let report = seed(
-        &mut conn,
-        &SeedParams {
-            units: 1,
-            staff_per_unit: 20,
-            declarations_per_staff: 4,
-            evidence: true,
-            seed: 11,
-            year: 2019,
-        },
-    )
-    .unwrap();
-    let account = report.accounts[0].clone();
-    let addr: SocketAddr = rt
-        .block_on(jxjy_platform::api::spawn_server(
-            "127.0.0.1:0",
-            conn,
-            Config::default(),
-            FaultConfig::default(),
-            RateLimiter::new(0.0, 1.0),
-        ))
-        .unwrap();
-    let url = format!("http://{addr}");
-    let session = format!("jxjy-exchange-{}", std::process::id());
-    let hq = Site {
-        home: dir.join("hq"),
-        profile: "hq",
-        session: session.clone(),
-    };
-    let regiment = Site {
-        home: dir.join("regiment"),
-        profile: "regiment",
-        session,
-    };
+    let p = platform("exchange", 20, 4);
+    let (dir, db) = (p.dir.clone(), p.db.clone());
+    let hq = p.site("hq");
+    let regiment = p.site("regiment");
 
     // Headquarters: log in, sync with evidence, make a snapshot.
-    let login = [
-        "login",
-        "--server",
-        &url,
-        "--user",
-        &account.username,
-        "--password-stdin",
-    ];
-    hq.ok(&login, &account.password);
+    p.login(&hq);
     hq.ok(&["sync"], "");
     let snap = dir.join("unit.jxjy");
     let made = hq.ok(
@@ -125,7 +38,7 @@ fn decisions_travel_by_file_and_apply_exactly_once() {
             "exchange",
             "snapshot",
             "--out",
-            snap.to_str().unwrap(),
+            path(&snap),
             "--passphrase-stdin",
             "--json",
         ],
@@ -136,12 +49,7 @@ fn decisions_travel_by_file_and_apply_exactly_once() {
 
     // The regiment: no link, never logged in. The snapshot gives it the queue and evidence.
     let wrong = regiment.run_with(
-        &[
-            "exchange",
-            "import",
-            snap.to_str().unwrap(),
-            "--passphrase-stdin",
-        ],
+        &["exchange", "import", path(&snap), "--passphrase-stdin"],
         "not the passphrase",
     );
     assert_eq!(wrong.status.code(), Some(2));
@@ -150,7 +58,7 @@ fn decisions_travel_by_file_and_apply_exactly_once() {
         &[
             "exchange",
             "import",
-            snap.to_str().unwrap(),
+            path(&snap),
             "--passphrase-stdin",
             "--json",
         ],
@@ -191,7 +99,7 @@ fn decisions_travel_by_file_and_apply_exactly_once() {
             "exchange",
             "export",
             "--out",
-            file.to_str().unwrap(),
+            path(&file),
             "--passphrase-stdin",
             "--json",
         ],
@@ -206,12 +114,7 @@ fn decisions_travel_by_file_and_apply_exactly_once() {
     let tampered = dir.join("tampered.jxjy");
     std::fs::write(&tampered, &bytes).unwrap();
     let refused = hq.run_with(
-        &[
-            "exchange",
-            "import",
-            tampered.to_str().unwrap(),
-            "--passphrase-stdin",
-        ],
+        &["exchange", "import", path(&tampered), "--passphrase-stdin"],
         PASS,
     );
     assert_eq!(refused.status.code(), Some(2));
@@ -224,7 +127,7 @@ fn decisions_travel_by_file_and_apply_exactly_once() {
         &[
             "exchange",
             "import",
-            file.to_str().unwrap(),
+            path(&file),
             "--passphrase-stdin",
             "--json",
         ],
@@ -241,7 +144,7 @@ fn decisions_travel_by_file_and_apply_exactly_once() {
         &[
             "exchange",
             "import",
-            file.to_str().unwrap(),
+            path(&file),
             "--passphrase-stdin",
             "--json",
         ],
@@ -253,7 +156,7 @@ fn decisions_travel_by_file_and_apply_exactly_once() {
     assert_eq!(held(&db).len(), 6);
 
     // When the regiment gets a link and syncs its own copies, the platform still has each once.
-    regiment.ok(&login, &account.password);
+    p.login(&regiment);
     regiment.ok(&["sync", "--no-evidence"], "");
     let status = regiment.ok(&["status", "--json"], "");
     assert_eq!(status["pending"], 0, "{status}");

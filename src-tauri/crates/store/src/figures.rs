@@ -72,3 +72,69 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Every row the queue filter matches, for exports (pages of 500 behind the scenes).
+    pub fn queue_all(
+        &self,
+        f: &crate::queries::QueueFilter,
+    ) -> Result<Vec<crate::queries::QueueRow>, StoreError> {
+        let mut f = f.clone();
+        f.limit = 500;
+        f.offset = 0;
+        f.skip_total = true;
+        let mut out = Vec::new();
+        loop {
+            let rows = self.queue(&f)?.rows;
+            let n = rows.len();
+            out.extend(rows);
+            if n < 500 {
+                return Ok(out);
+            }
+            f.offset += 500;
+        }
+    }
+
+    /// The whole roster with the year's ledger, for exports.
+    pub fn roster_all(&self, year: i32) -> Result<Vec<crate::roster::RosterRow>, StoreError> {
+        let mut f = crate::roster::RosterFilter {
+            year,
+            limit: 500,
+            ..Default::default()
+        };
+        let mut out = Vec::new();
+        loop {
+            let rows = self.roster(&f)?.rows;
+            let n = rows.len();
+            out.extend(rows);
+            if n < 500 {
+                return Ok(out);
+            }
+            f.offset += 500;
+        }
+    }
+}
+
+/// A person's declarations of the year that count on a certificate: approved by the unit or
+/// later, in date order.
+pub fn certified_rows(
+    store: &Store,
+    staff_id: &str,
+    year: i32,
+) -> Result<Vec<crate::queries::QueueRow>, StoreError> {
+    let ids: Vec<String> = store
+        .conn
+        .prepare(
+            "SELECT id FROM declarations WHERE staff_id = ?1 AND year = ?2 AND deleted = 0
+             AND status IN ('unit_approved', 'industry_approved', 'spot_checked')",
+        )?
+        .query_map(rusqlite::params![staff_id, year], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut rows = store.queue_all(&crate::queries::QueueFilter {
+        staff_id: Some(staff_id.to_owned()),
+        ..crate::queries::QueueFilter::default()
+    })?;
+    rows.retain(|r| ids.contains(&r.id));
+    rows.sort_by(|a, b| a.start_date.cmp(&b.start_date).then(a.id.cmp(&b.id)));
+    Ok(rows)
+}
