@@ -23,6 +23,17 @@ const COMMANDS: &[&str] = &[
     "sync_state",
     "evidence_content",
     "credit_preview",
+    "spotcheck_list",
+    "spotcheck_create",
+    "spotcheck_pack",
+    "spotcheck_record",
+    "spotcheck_export",
+    "export_xlsx",
+    "print_view",
+    "roster_import_check",
+    "roster_import_apply",
+    "exchange_export",
+    "exchange_import",
 ];
 
 fn main() {

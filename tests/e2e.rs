@@ -38,11 +38,18 @@ fn temp_dir(tag: &str) -> PathBuf {
 
 async fn shot(s: &Session, dir: &Option<PathBuf>, name: &str) {
     if let Some(dir) = dir {
-        // Let animations settle.
+        // Let animations settle, then wait for two painted frames so the picture is current.
         tokio::time::sleep(Duration::from_millis(600)).await;
+        s.script_async(
+            "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+        )
+        .await;
         s.screenshot(&dir.join(format!("{name}.png"))).await;
     }
 }
+
+/// True when no Element Plus dialog overlay is showing.
+const NO_DIALOG: &str = "![...document.querySelectorAll('.el-overlay')].some(o => o.offsetParent !== null || getComputedStyle(o).display !== 'none')";
 
 async fn set_input(s: &Session, css: &str, text: &str) {
     let el = s.wait(css, 20).await;
@@ -92,11 +99,13 @@ async fn run() {
 
     // The app, launched by WebKitWebDriver through tauri-driver, with a fresh data folder.
     let home = temp_dir("home");
+    let exports = home.join("exports");
     let driver = DriverProcess(
         Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
             .args(["--port", "4444", "--native-port", "4445"])
             .env("JXJY_HOME", &home)
             .env("JXJY_KEYRING", "memory")
+            .env("JXJY_EXPORT_DIR", &exports)
             // WebKitWebDriver's screenshots hang without compositing (the app turns it off).
             .envs(
                 screenshots
@@ -167,15 +176,14 @@ async fn run() {
         s.wait("[data-test=help]", 5).await;
         shot(&s, &screenshots, "04-shortcuts").await;
         s.key("\u{E00C}").await; // Escape
-        let no_dialog = "![...document.querySelectorAll('.el-overlay')].some(o => o.offsetParent !== null || getComputedStyle(o).display !== 'none')";
-        s.wait_for("the dialog to close", no_dialog, 10).await;
+        s.wait_for("the dialog to close", NO_DIALOG, 10).await;
         s.script("document.querySelectorAll('[data-test=queue-row][data-id] input[type=checkbox]').forEach((c, i) => i < 6 && c.click())").await;
         let batch = s.wait("[data-test=batch-approve]", 5).await;
         s.click(&batch).await;
         s.wait("[data-test=batch-summary]", 10).await;
         shot(&s, &screenshots, "05-batch-approve").await;
         s.key("\u{E00C}").await;
-        s.wait_for("the dialog to close", no_dialog, 10).await;
+        s.wait_for("the dialog to close", NO_DIALOG, 10).await;
         let staff = s.wait("[data-test=tab-staff]", 5).await;
         s.click(&staff).await;
         s.wait("[data-test=staff-view] .el-table__row", 20).await;
@@ -201,6 +209,86 @@ async fn run() {
             .any(|d| d.declaration_id == id && d.outcome == "approve"),
         "the platform has no approval of {id}: {decisions:?}"
     );
+
+    // Spot-check pack, exports, print preview, exchange file: the 抽审与导出 screens.
+    let tab = s.wait("[data-test=tab-office]", 5).await;
+    s.click(&tab).await;
+    s.wait("[data-test=spotcheck-panel]", 20).await;
+    set_input(&s, "input[data-test=spot-seed]", "20191231").await;
+    let create = s.wait("[data-test=spot-create]", 5).await;
+    s.click(&create).await;
+    s.wait("[data-test=spot-items] .el-table__row", 20).await;
+    let ok = s.wait("[data-test=spot-ok]", 5).await;
+    s.click(&ok).await;
+    s.wait_for(
+        "the finding",
+        "document.querySelector('[data-test=spot-items] .el-table__row')?.textContent.includes('待上传')",
+        20,
+    )
+    .await;
+    let export = s.wait("[data-test=spot-export]", 5).await;
+    s.click(&export).await;
+    s.wait("[data-test=spot-written]", 30).await;
+    shot(&s, &screenshots, "08-spotcheck").await;
+    let zips: Vec<_> = std::fs::read_dir(&exports)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".zip"))
+        .collect();
+    assert_eq!(zips.len(), 1, "one pack zip in {}", exports.display());
+
+    let part = s.wait("[data-test=part-export]", 5).await;
+    s.click(&part).await;
+    let queue = s.wait("[data-test=export-queue]", 10).await;
+    s.click(&queue).await;
+    s.wait("[data-test=export-written]", 30).await;
+    shot(&s, &screenshots, "09-export").await;
+    let print = s.wait("[data-test=print-summary]", 5).await;
+    s.click(&print).await;
+    s.wait_for(
+        "the print preview",
+        "document.querySelector('[data-test=print-frame]')?.contentDocument?.body?.textContent.includes('初审情况汇总')",
+        20,
+    )
+    .await;
+    shot(&s, &screenshots, "10-print-summary").await;
+    s.key("\u{E00C}").await;
+    s.wait_for("the dialog to close", NO_DIALOG, 10).await;
+
+    let part = s.wait("[data-test=part-exchange]", 5).await;
+    s.click(&part).await;
+    let snapshot = s.wait("[data-test=ex-kind-snapshot]", 5).await;
+    s.click(&snapshot).await;
+    set_input(&s, "input[data-test=ex-pass]", "团场口令-2026").await;
+    set_input(&s, "input[data-test=ex-pass2]", "团场口令-2026").await;
+    let ex = s.wait("[data-test=ex-export]", 5).await;
+    s.click(&ex).await;
+    s.wait("[data-test=ex-written]", 30).await;
+    shot(&s, &screenshots, "11-exchange").await;
+    assert!(std::fs::read_dir(&exports)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| e.file_name().to_string_lossy().ends_with(".jxjy")));
+
+    // The finding reaches the platform with the next sync.
+    let sync = s.wait("[data-test=sync-now]", 10).await;
+    s.click(&sync).await;
+    let findings = {
+        let mut n = 0;
+        for _ in 0..120 {
+            n = jxjy_platform::manage::findings(&jxjy_platform::db::open(&db).unwrap())
+                .unwrap()
+                .len();
+            if n > 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        n
+    };
+    assert_eq!(findings, 1, "the platform holds the spot-check finding");
+    let tab = s.wait("[data-test=tab-review]", 5).await;
+    s.click(&tab).await;
 
     // A conflict: decide, the platform amends the declaration before the upload.
     if screenshots.is_some() {

@@ -68,6 +68,29 @@ pub fn typescript() -> String {
         jxjy_sync::Phase,
         jxjy_sync::Progress,
         jxjy_sync::SyncReport,
+        jxjy_core::spotcheck::RiskReason,
+        jxjy_core::spotcheck::SampleSize,
+        jxjy_core::spotcheck::SampleSpec,
+        jxjy_core::spotcheck::Stratum,
+        jxjy_core::roster_fix::RosterCorrection,
+        jxjy_core::roster_fix::RowCheck,
+        jxjy_store::spotcheck::Finding,
+        jxjy_store::spotcheck::PackSummary,
+        jxjy_store::spotcheck::PackEvidence,
+        jxjy_store::spotcheck::PackItem,
+        jxjy_store::spotcheck::PackView,
+        jxjy_store::exchange::ExportReport,
+        jxjy_store::exchange::SkippedItem,
+        jxjy_store::exchange::ImportReport,
+        crate::commands::office::SpotcheckInput,
+        crate::commands::office::FindingInput,
+        crate::commands::office::Written,
+        crate::commands::office::ExportKind,
+        crate::commands::office::ExportInput,
+        crate::commands::office::PrintInput,
+        crate::commands::office::RosterCheck,
+        crate::commands::office::ExchangeExportInput,
+        crate::commands::office::ExchangeWritten,
         serde_json::Value,
     ];
     for d in all {
@@ -94,6 +117,7 @@ fn labels() -> String {
         category_zh, conference_level_zh, exam_level_zh, form_zh, status_zh, title_level_zh,
     };
     use jxjy_core::model::{Category, ConferenceLevel, ExamLevel, Form, Status, TitleLevel};
+    use jxjy_core::spotcheck::RiskReason;
     use jxjy_core::Flag;
     use serde_json::{json, Map, Value};
     fn table<T: Copy + serde::Serialize>(all: &[T], word: impl Fn(T) -> Value) -> Value {
@@ -112,6 +136,7 @@ fn labels() -> String {
         "media_types": table(&FileKind::ALL, |k| k.media_type().into()),
         "statuses": table(&Status::ALL, |s| status_zh(s).into()),
         "title_levels": table(&TitleLevel::ALL, |l| title_level_zh(l).into()),
+        "risk_reasons": table(&RiskReason::ALL, |r| r.zh().into()),
     });
     let text = serde_json::to_string_pretty(&all).unwrap_or_default();
     format!("\n/** The Chinese words of every code (from the core's labels), and the media type of each\n *  evidence kind. */\nexport const LABELS = {text} as const;\n")

@@ -41,6 +41,10 @@ pub enum ErrorCode {
     Cancelled,
     /// A sync is already running.
     Busy,
+    /// An exchange file's passphrase does not open it.
+    WrongPassphrase,
+    /// A file was refused: changed, damaged or not ours; nothing of it was applied.
+    FileRefused,
     /// Anything unexpected; details go to the log.
     Internal,
 }
@@ -100,6 +104,8 @@ fn store_code(e: &StoreError) -> ErrorCode {
         "not_allowed" => ErrorCode::NotAllowed,
         "evidence" => ErrorCode::Evidence,
         "database" => ErrorCode::Database,
+        "wrong_passphrase" => ErrorCode::WrongPassphrase,
+        "file_refused" => ErrorCode::FileRefused,
         _ => ErrorCode::Internal,
     }
 }

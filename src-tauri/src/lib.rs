@@ -67,6 +67,17 @@ pub fn setup<R: Runtime>(
             commands::sync::sync_state,
             commands::evidence::evidence_content,
             commands::preview::credit_preview,
+            commands::office::spotcheck_list,
+            commands::office::spotcheck_create,
+            commands::office::spotcheck_pack,
+            commands::office::spotcheck_record,
+            commands::office::spotcheck_export,
+            commands::office::export_xlsx,
+            commands::office::print_view,
+            commands::office::roster_import_check,
+            commands::office::roster_import_apply,
+            commands::office::exchange_export,
+            commands::office::exchange_import,
         ])
 }
 

@@ -19,6 +19,8 @@ pub struct Session {
     pub profile: ProfileName,
     pub store: Store,
     pub worker: SyncWorker,
+    /// Roster corrections checked and shown, waiting for the reviewer's confirmation.
+    pub pending_roster: Option<(u64, Vec<jxjy_core::roster_fix::RosterCorrection>)>,
 }
 
 impl Session {
@@ -35,12 +37,27 @@ pub struct AppState {
     pub log: Arc<AppLog>,
     pub emit: Emit,
     pub schedule: Schedule,
+    /// Where exports, packs and exchange files are written (shown to the reviewer).
+    pub exports: std::path::PathBuf,
     session: Mutex<Option<Session>>,
+}
+
+/// `JXJY_EXPORT_DIR`, else `~/Documents/继续教育初审`, else a folder beside the profiles.
+pub fn exports_dir(home: &Home) -> std::path::PathBuf {
+    if let Some(d) = std::env::var_os("JXJY_EXPORT_DIR") {
+        return d.into();
+    }
+    match std::env::var_os("HOME").map(std::path::PathBuf::from) {
+        Some(h) if h.join("Documents").is_dir() => h.join("Documents").join("继续教育初审"),
+        Some(h) if h.is_dir() => h.join("继续教育初审"),
+        _ => home.root().join("exports"),
+    }
 }
 
 impl AppState {
     pub fn new(home: Home, emit: Emit, schedule: Schedule) -> AppState {
         AppState {
+            exports: exports_dir(&home),
             home,
             log: Arc::new(AppLog::default()),
             emit,
@@ -81,6 +98,7 @@ impl AppState {
             profile,
             store,
             worker,
+            pending_roster: None,
         });
         Ok(())
     }

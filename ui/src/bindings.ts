@@ -1,7 +1,7 @@
 // Generated from the Rust types by `cargo test --test bindings` (UPDATE_BINDINGS=1 to write).
 // Do not edit: CI fails when this file and the Rust types differ.
 
-export type ErrorCode = "invalid_input" | "rule_set" | "no_profile" | "not_logged_in" | "key_missing" | "wrong_key" | "keyring" | "database_too_new" | "io" | "not_found" | "stale" | "not_allowed" | "evidence" | "unsupported_file" | "database" | "offline" | "refused" | "bad_data" | "cancelled" | "busy" | "internal";
+export type ErrorCode = "invalid_input" | "rule_set" | "no_profile" | "not_logged_in" | "key_missing" | "wrong_key" | "keyring" | "database_too_new" | "io" | "not_found" | "stale" | "not_allowed" | "evidence" | "unsupported_file" | "database" | "offline" | "refused" | "bad_data" | "cancelled" | "busy" | "wrong_passphrase" | "file_refused" | "internal";
 
 export type AppError = { code: ErrorCode, message: string, };
 
@@ -17,7 +17,12 @@ default_server: string | null, rule_sets: Array<RuleSetInfo>,
  */
 started_at_ms: number, };
 
-export type SessionInfo = { profile: string, logged_in: boolean, server: string | null, username: string | null, unit_id: string | null, unit_name: string | null, review_year: number, };
+export type SessionInfo = { profile: string, logged_in: boolean, 
+/**
+ * The profile knows its reviewer and unit (from a login or a snapshot): it can be used
+ * offline even when the login has expired.
+ */
+offline_ready: boolean, server: string | null, username: string | null, unit_id: string | null, unit_name: string | null, review_year: number, };
 
 export type LoginInput = { server: string, username: string, 
 /**
@@ -240,7 +245,105 @@ checksum_mismatch: Array<string>, applied: number,
 /**
  * Push requests sent (retries included).
  */
-push_requests: number, conflicts: number, rejected: number, evidence_downloaded: number, evidence_failed: number, requests: number, retries: number, bytes_down: number, bytes_up: number, clock_offset_secs: number | null, };
+push_requests: number, conflicts: number, rejected: number, evidence_downloaded: number, evidence_failed: number, 
+/**
+ * Spot-check findings the platform stored (or already had).
+ */
+findings_sent: number, requests: number, retries: number, bytes_down: number, bytes_up: number, clock_offset_secs: number | null, };
+
+export type RiskReason = "flagged" | "high_hours" | "conference_at_cap" | "deemed";
+
+export type SampleSize = { "by": "count", "value": number } | { "by": "per_mille", "value": number };
+
+export type SampleSpec = { size: SampleSize, 
+/**
+ * At least this many of every form that has candidates (all of a form with fewer).
+ */
+min_per_form: number, seed: number, };
+
+export type Stratum = "form_minimum" | "weighted";
+
+export type RosterCorrection = { staff_id: string, name: string | null, id_number: string | null, title_series: string | null, title_level: TitleLevel | null, applying_promotion: boolean | null, active: boolean | null, };
+
+export type RowCheck = { 
+/**
+ * The row number as the spreadsheet shows it (the heading is row 1).
+ */
+row: number, correction: RosterCorrection | null, errors: Array<string>, };
+
+export type Finding = "confirmed" | "problem";
+
+export type PackSummary = { id: string, year: number, seed: string, spec: SampleSpec, candidates: number, items: number, recorded: number, problems: number, created_at: string, created_by: string, };
+
+export type PackEvidence = { sha256: string, file_name: string, present: boolean, };
+
+export type PackItem = { rank: number, declaration_id: string, staff_id: string, staff_name: string | null, id_number_masked: string | null, form: Form, status: Status, title: string, organizer: string, start_date: string, end_date: string, credited_hours: Hours | null, clause: string | null, flags: Array<Flag>, weight: number, reasons: Array<RiskReason>, stratum: Stratum, evidence: Array<PackEvidence>, finding: Finding | null, note: string | null, recorded_at: string | null, 
+/**
+ * none | pending | sent | rejected
+ */
+upload: string, };
+
+export type PackView = { pack: PackSummary, items: Array<PackItem>, };
+
+export type ExportReport = { kind: string, decisions: number, staff: number, declarations: number, evidence_files: number, bytes: number, };
+
+export type SkippedItem = { id: string, reason: string, };
+
+export type ImportReport = { kind: string, origin: string, created_at: string, 
+/**
+ * Decisions queued for upload by this import.
+ */
+imported: number, 
+/**
+ * Decisions this profile already had (an earlier import, or its own): left as they are.
+ */
+already_present: number, skipped: Array<SkippedItem>, staff: number, declarations: number, evidence_files: number, };
+
+export type SpotcheckInput = { 
+/**
+ * The review year when left out.
+ */
+year: number | null, size: SampleSize, min_per_form: number, 
+/**
+ * Digits; a random seed is chosen (and kept with the pack) when left out.
+ */
+seed: string | null, };
+
+export type FindingInput = { pack_id: string, declaration_id: string, finding: Finding, note: string | null, };
+
+export type Written = { 
+/**
+ * Full paths, the first being the main one.
+ */
+paths: Array<string>, rows: number, 
+/**
+ * Evidence files not on this machine yet (packs only).
+ */
+missing_evidence: number, };
+
+export type ExportKind = "queue" | "decisions" | "ledger";
+
+export type ExportInput = { what: ExportKind, 
+/**
+ * Full ID numbers (the reading is audited); masked otherwise.
+ */
+full_ids: boolean, 
+/**
+ * Queue only: the filter on screen (paging is ignored: every matching row).
+ */
+filter: QueueFilter | null, };
+
+export type PrintInput = { "what": "staff", "id": string } | { "what": "summary" } | { "what": "pack", "id": string };
+
+export type RosterCheck = { token: number, rows: Array<RowCheck>, ready: number, };
+
+export type ExchangeExportInput = { 
+/**
+ * decisions | snapshot
+ */
+kind: string, passphrase: string, };
+
+export type ExchangeWritten = { path: string, report: ExportReport, };
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
@@ -351,6 +454,12 @@ export const LABELS = {
     "pdf": "application/pdf",
     "png": "image/png",
     "webp": "image/webp"
+  },
+  "risk_reasons": {
+    "conference_at_cap": "学术会议达年度上限",
+    "deemed": "视同完成",
+    "flagged": "有疑点提示",
+    "high_hours": "学时较高"
   },
   "statuses": {
     "industry_approved": "复审通过",

@@ -12,6 +12,18 @@ import type {
   DecideInput,
   DecisionRecord,
   DeclarationView,
+  ExchangeExportInput,
+  ExchangeWritten,
+  ExportInput,
+  FindingInput,
+  ImportReport,
+  PackItem,
+  PackSummary,
+  PackView,
+  PrintInput,
+  RosterCheck,
+  SpotcheckInput,
+  Written,
   LoginInput,
   QueueFilter,
   QueuePage,
@@ -34,6 +46,15 @@ export function toAppError(e: unknown): AppError {
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+/** A file the reviewer picked goes as raw bytes (the page has no file-system access). */
+async function upload<T>(cmd: string, bytes: Uint8Array, headers: Record<string, string> = {}): Promise<T> {
+  try {
+    return await invoke<T>(cmd, bytes, { headers });
   } catch (e) {
     throw toAppError(e);
   }
@@ -80,6 +101,18 @@ export const api = {
   syncPause: () => call<null>("sync_pause"),
   syncState: () => call<SyncState>("sync_state"),
   evidenceContent: (sha256: string) => call<ArrayBuffer>("evidence_content", { sha256 }),
+  spotcheckList: () => call<PackSummary[]>("spotcheck_list"),
+  spotcheckCreate: (input: SpotcheckInput) => call<PackSummary>("spotcheck_create", { input }),
+  spotcheckPack: (id: string) => call<PackView>("spotcheck_pack", { id }),
+  spotcheckRecord: (input: FindingInput) => call<PackItem>("spotcheck_record", { input }),
+  spotcheckExport: (id: string) => call<Written>("spotcheck_export", { id }),
+  exportXlsx: (input: ExportInput) => call<Written>("export_xlsx", { input }),
+  printView: (input: PrintInput) => call<string>("print_view", { input }),
+  rosterImportCheck: (bytes: Uint8Array) => upload<RosterCheck>("roster_import_check", bytes),
+  rosterImportApply: (token: number) => call<number>("roster_import_apply", { token }),
+  exchangeExport: (input: ExchangeExportInput) => call<ExchangeWritten>("exchange_export", { input }),
+  exchangeImport: (bytes: Uint8Array, passphrase: string) =>
+    upload<ImportReport>("exchange_import", bytes, { "x-passphrase": encodeURIComponent(passphrase) }),
 };
 
 export function onSync(handler: (e: SyncEvent) => void): Promise<UnlistenFn> {

@@ -1,5 +1,5 @@
 // Chinese words for codes (generated from the core's labels) and the UI's own phrases.
-import { LABELS, type Flag, type Form, type Status, type Category, type Outcome, type Phase } from "./bindings";
+import { LABELS, type Flag, type Form, type Status, type Category, type Outcome, type Phase, type RiskReason, type Finding } from "./bindings";
 
 export const flagBadge = (f: Flag) => LABELS.flags[f]?.badge ?? f;
 export const flagExplanation = (f: Flag) => LABELS.flags[f]?.explanation ?? f;
@@ -8,6 +8,20 @@ export const statusLabel = (s: Status) => LABELS.statuses[s] ?? s;
 export const categoryLabel = (c: Category) => LABELS.categories[c] ?? c;
 export const titleLevelLabel = (l: keyof typeof LABELS.title_levels | null) =>
   l ? LABELS.title_levels[l] ?? l : "—";
+
+export const riskLabel = (r: RiskReason) => LABELS.risk_reasons[r] ?? r;
+
+export const findingLabel: Record<Finding, string> = {
+  confirmed: "核实无误",
+  problem: "存在问题",
+};
+
+export const uploadLabel: Record<string, string> = {
+  none: "未核查",
+  pending: "待上传",
+  sent: "已上传",
+  rejected: "平台未接受",
+};
 
 export const outcomeLabel: Record<Outcome, string> = {
   approve: "通过",

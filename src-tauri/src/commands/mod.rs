@@ -1,6 +1,7 @@
 //! Tauri commands: check the input, call the core or the store, map the error. Nothing else.
 
 pub mod evidence;
+pub mod office;
 pub mod preview;
 pub mod review;
 pub mod session;

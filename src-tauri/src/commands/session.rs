@@ -34,6 +34,9 @@ pub struct StartInfo {
 pub struct SessionInfo {
     pub profile: String,
     pub logged_in: bool,
+    /// The profile knows its reviewer and unit (from a login or a snapshot): it can be used
+    /// offline even when the login has expired.
+    pub offline_ready: bool,
     pub server: Option<String>,
     pub username: Option<String>,
     pub unit_id: Option<String>,
@@ -57,6 +60,7 @@ fn session_info(s: &Session) -> Result<SessionInfo, AppError> {
     Ok(SessionInfo {
         profile: s.profile.as_str().to_owned(),
         logged_in: has_tokens && username.is_some(),
+        offline_ready: username.is_some() && meta("unit_id")?.is_some(),
         server: meta("server")?,
         username,
         unit_id: meta("unit_id")?,

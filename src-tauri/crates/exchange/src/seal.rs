@@ -99,6 +99,25 @@ impl<W: Write> Sealer<W> {
         self.push(body)
     }
 
+    /// Appends raw payload bytes without record framing: only for fuzzing the reader with
+    /// authentic segments around arbitrary plaintext.
+    #[doc(hidden)]
+    pub fn raw_for_fuzzing(&mut self, bytes: &[u8]) -> Result<(), ExchangeError> {
+        self.push(bytes)
+    }
+
+    /// Seals the buffered bytes as the final segment without an end record (fuzzing only).
+    #[doc(hidden)]
+    pub fn finish_raw_for_fuzzing(mut self) -> Result<W, ExchangeError> {
+        self.drain_full()?;
+        if self.buf.len() == self.size {
+            self.seal(self.size, false)?;
+        }
+        let rest = self.buf.len();
+        self.seal(rest, true)?;
+        Ok(self.out)
+    }
+
     /// Writes the end record and the final segment; returns the writer and the bytes written.
     pub fn finish(mut self) -> Result<(W, u64), ExchangeError> {
         self.frame(KIND_END, 0);

@@ -10,6 +10,7 @@ pub mod xlsx_in;
 pub mod xlsx_out;
 
 pub use error::OfficeError;
+pub use rust_xlsxwriter::XlsxError;
 
 /// How ID numbers appear in an export: masked unless the reviewer asked (and it was audited).
 pub enum IdNumbers<'a> {

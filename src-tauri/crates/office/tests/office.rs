@@ -324,8 +324,36 @@ fn print_views_escape_and_carry_the_figures() {
     assert!(html.contains("&lt;b&gt;张&lt;/b&gt;"));
     assert!(html.contains("继续教育学时证明"));
     assert!(!html.contains("<script"));
+    // A clean pending declaration of 2019 (the synthetic unit spans several years).
+    let view = s
+        .queue_all(&QueueFilter {
+            status: Some(jxjy_core::Status::PendingUnitReview),
+            flagged: Some(false),
+            ..QueueFilter::default()
+        })
+        .unwrap()
+        .iter()
+        .map(|r| s.declaration(&r.id).unwrap())
+        .find(|v| v.evaluation.as_ref().is_some_and(|e| e.year == 2019))
+        .unwrap();
+    let decision = jxjy_core::decision::Decision::from_review(
+        view.evaluation.as_ref().unwrap(),
+        view.declaration.version,
+        jxjy_core::decision::Review {
+            outcome: jxjy_core::decision::Outcome::Approve,
+            credited_hours: None,
+            reason: None,
+        },
+        "reviewer1",
+        now(),
+        "k-print".into(),
+    )
+    .unwrap();
+    s.decide(&decision, now()).unwrap();
     let figures = s.unit_figures(2019).unwrap();
     assert_eq!(figures.staff_total, 120);
+    assert_eq!(figures.approved_here, 1);
+    assert_eq!(figures.waiting_upload, 1);
     let html = print::unit_summary(&figures, "reviewer1", "2020-03-02");
     assert!(html.contains("第一师阿拉尔市某单位"));
     let _ = s.set_meta("x", "y");

@@ -28,6 +28,13 @@ pub enum RiskReason {
 }
 
 impl RiskReason {
+    pub const ALL: [RiskReason; 4] = [
+        RiskReason::Flagged,
+        RiskReason::HighHours,
+        RiskReason::ConferenceAtCap,
+        RiskReason::Deemed,
+    ];
+
     /// Extra weight over the base weight of 1.
     pub fn weight(self) -> u32 {
         match self {
