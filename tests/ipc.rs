@@ -37,6 +37,8 @@ struct Harness {
 
 fn app() -> Harness {
     jxjy_store::keys::install(jxjy_store::keys::Backend::Memory);
+    // Exports of every test go to one folder of this test process.
+    std::env::set_var("JXJY_EXPORT_DIR", temp_dir("exports"));
     let home = jxjy_store::Home::new(temp_dir("home"));
     let schedule = Schedule {
         first: Duration::from_millis(20),
@@ -74,6 +76,24 @@ fn request(w: &Window, cmd: &str, args: Value) -> Result<InvokeResponseBody, Val
         invoke_key: INVOKE_KEY.to_string(),
     };
     get_ipc_response(w, request)
+}
+
+/// A command that takes a file the page picked: raw bytes and headers.
+fn upload(w: &Window, cmd: &str, bytes: Vec<u8>, headers: &[(&'static str, &str)]) -> Result<Value, Value> {
+    let mut map = tauri::http::HeaderMap::new();
+    for (k, v) in headers {
+        map.insert(*k, v.parse().unwrap());
+    }
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Raw(bytes),
+        headers: map,
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(w, request).map(|b| b.deserialize::<Value>().unwrap())
 }
 
 fn invoke(w: &Window, cmd: &str, args: Value) -> Result<Value, Value> {
@@ -347,4 +367,112 @@ fn unknown_commands_and_plugins_are_refused() {
     assert!(invoke(&h.w, "plugin:fs|read_file", json!({"path": "/etc/passwd"})).is_err());
     assert!(invoke(&h.w, "plugin:shell|execute", json!({"program": "sh"})).is_err());
     assert!(invoke(&h.w, "app_info", json!({})).is_err());
+}
+
+#[test]
+fn spot_checks_exports_and_exchange_files_over_ipc() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let p = platform();
+    let h = app();
+    let w = &h.w;
+    invoke(w, "profile_open", json!({"name": "office-1"})).unwrap();
+    invoke(
+        w,
+        "login",
+        json!({"input": {"server": p.url, "username": p.account.username, "password": p.account.password, "year": 2019}}),
+    )
+    .unwrap();
+    let done = h.sync_finished();
+    assert!(done["error"].is_null(), "{done}");
+    assert_eq!(invoke(w, "spotcheck_list", json!({})).unwrap(), json!([]));
+
+    // A pack: the seed comes back, a problem needs a note.
+    let pack = invoke(
+        w,
+        "spotcheck_create",
+        json!({"input": {"year": 2019, "size": {"by": "count", "value": 5}, "min_per_form": 1, "seed": "7"}}),
+    )
+    .unwrap();
+    assert_eq!(pack["seed"], "7");
+    let err = invoke(
+        w,
+        "spotcheck_create",
+        json!({"input": {"size": {"by": "count", "value": 0}, "min_per_form": 1, "seed": null}}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    let view = invoke(w, "spotcheck_pack", json!({"id": pack["id"]})).unwrap();
+    let first = view["items"][0]["declaration_id"].clone();
+    let err = invoke(
+        w,
+        "spotcheck_record",
+        json!({"input": {"pack_id": pack["id"], "declaration_id": first, "finding": "problem", "note": null}}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    assert_eq!(err["message"], "存在问题时须填写问题说明");
+    let item = invoke(
+        w,
+        "spotcheck_record",
+        json!({"input": {"pack_id": pack["id"], "declaration_id": first, "finding": "problem", "note": "证书无盖章"}}),
+    )
+    .unwrap();
+    assert_eq!(item["upload"], "pending");
+    let written = invoke(w, "spotcheck_export", json!({"id": pack["id"]})).unwrap();
+    assert!(std::path::Path::new(written["paths"][0].as_str().unwrap()).exists());
+
+    // Exports land in the exports folder; the print view is a page without script.
+    let x = invoke(w, "export_xlsx", json!({"input": {"what": "ledger", "full_ids": false, "filter": null}})).unwrap();
+    let path = x["paths"][0].as_str().unwrap();
+    assert!(std::fs::read(path).unwrap().starts_with(b"PK"), "{path}");
+    assert_eq!(x["rows"], 30);
+    let html = invoke(w, "print_view", json!({"input": {"what": "summary"}})).unwrap();
+    assert!(html.as_str().unwrap().contains("初审情况汇总"));
+    assert!(!html.as_str().unwrap().contains("<script"));
+
+    // Roster corrections: checked, then applied only with the token of that check.
+    let staff_id = view["items"][0]["staff_id"].as_str().unwrap().to_owned();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "人员编号").unwrap();
+    ws.write_string(0, 1, "职称级别").unwrap();
+    ws.write_string(1, 0, &staff_id).unwrap();
+    ws.write_string(1, 1, "正高级").unwrap();
+    ws.write_string(2, 0, "NOBODY").unwrap();
+    ws.write_string(2, 1, "特级").unwrap();
+    let check = upload(w, "roster_import_check", wb.save_to_buffer().unwrap(), &[]).unwrap();
+    assert_eq!(check["ready"], 1);
+    assert_eq!(check["rows"][1]["errors"].as_array().unwrap().len(), 2);
+    let err = invoke(w, "roster_import_apply", json!({"token": 1})).unwrap_err();
+    assert_eq!(err["code"], "stale");
+    assert_eq!(invoke(w, "roster_import_apply", json!({"token": check["token"]})).unwrap(), 1);
+    let err = upload(w, "roster_import_check", b"not a spreadsheet".to_vec(), &[]).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+
+    // A snapshot into a profile that never logged in: wrong passphrase, changed byte, then in.
+    let pass = "团场口令-2026";
+    let snap = invoke(w, "exchange_export", json!({"input": {"kind": "snapshot", "passphrase": pass}})).unwrap();
+    let bytes = std::fs::read(snap["path"].as_str().unwrap()).unwrap();
+    let s = invoke(w, "profile_open", json!({"name": "regiment"})).unwrap();
+    assert_eq!(s["offline_ready"], false);
+    let enc = |p: &str| p.bytes().map(|b| format!("%{b:02X}")).collect::<String>();
+    let err = upload(w, "exchange_import", bytes.clone(), &[("x-passphrase", &enc("wrong-passphrase"))]).unwrap_err();
+    assert_eq!(err["code"], "wrong_passphrase");
+    let mut changed = bytes.clone();
+    let at = changed.len() / 2;
+    changed[at] ^= 0x40;
+    let err = upload(w, "exchange_import", changed, &[("x-passphrase", &enc(pass))]).unwrap_err();
+    assert_eq!(err["code"], "file_refused");
+    assert!(err["message"].as_str().unwrap().contains("未导入任何内容"));
+    let q = invoke(w, "queue", json!({"filter": {}})).unwrap();
+    assert_eq!(q["total"], 0, "nothing applied from the changed file");
+    let report = upload(w, "exchange_import", bytes, &[("x-passphrase", &enc(pass))]).unwrap();
+    let n = snap["report"]["declarations"].clone();
+    assert!(n.as_u64().unwrap() >= 150, "{snap}");
+    assert_eq!(report["declarations"], n);
+    let s = invoke(w, "session", json!({})).unwrap();
+    assert_eq!(s["offline_ready"], true);
+    assert_eq!(s["logged_in"], false);
+    let q = invoke(w, "queue", json!({"filter": {}})).unwrap();
+    assert_eq!(q["total"], n);
 }

@@ -101,6 +101,7 @@
     }
     return { eligible, skipped, total_hours: eligible.reduce((s, i) => s + i.credited_hours, 0) };
   };
+  const packs = [];
   const callbacks = new Map();
   let nextCb = 1;
   const listeners = [];
@@ -109,7 +110,7 @@
   const handlers = {
     app_start: () => ({ version: "0.1.0", profiles: ["demo"], last_profile: "demo", default_server: null, started_at_ms: 0, rule_sets: [{ id: "bingtuan-2019", name: "兵团2019", first_year: 2019 }] }),
     profile_open: () => handlers.session(),
-    session: () => ({ profile: "demo", logged_in: true, server: "http://127.0.0.1:8787", username: "reviewer-u01", unit_id: "U01", unit_name: "第一师阿拉尔市人民医院", review_year: 2019 }),
+    session: () => ({ profile: "demo", logged_in: true, offline_ready: true, server: "http://127.0.0.1:8787", username: "reviewer-u01", unit_id: "U01", unit_name: "第一师阿拉尔市人民医院", review_year: 2019 }),
     sync_state: () => ({ running: false, status: status(), error: null, report: null, next_in_secs: null }),
     dashboard: () => ({ total: N, by_status: [], to_review: rows.filter((r) => r.status === "pending_unit_review" && r.review_state === "open").length, to_review_flagged: rows.filter((r) => r.status === "pending_unit_review" && r.review_state === "open" && r.flags.length).length, pending_upload: decisions.filter((d) => d.state === "pending").length, conflicts: conflicts.length }),
     queue: ({ filter }) => {
@@ -142,6 +143,50 @@
       return null;
     },
     sync_pause: () => null,
+    spotcheck_list: () => packs.map((p) => p.pack),
+    spotcheck_create: ({ input }) => {
+      const approved = rows.filter((r) => r.status === "unit_approved");
+      const seed = input.seed ?? "123";
+      const n = input.size.by === "count" ? input.size.value : Math.ceil((approved.length * input.size.value) / 1000);
+      const start = Number(seed) % Math.max(1, approved.length - n);
+      const items = approved.slice(start, start + n).map((r, i) => ({
+        rank: i + 1, declaration_id: r.id, staff_id: r.staff_id, staff_name: r.staff_name, id_number_masked: r.id_number_masked,
+        form: r.form, status: r.status, title: r.title, organizer: r.organizer, start_date: r.start_date, end_date: r.end_date,
+        credited_hours: r.credited_hours, clause: "A2", flags: r.flags, weight: r.flags.length ? 4 : 1,
+        reasons: r.flags.length ? ["flagged"] : [], stratum: i === 0 ? "form_minimum" : "weighted",
+        evidence: [{ sha256: "ab".repeat(32), file_name: "证书.png", present: true }],
+        finding: null, note: null, recorded_at: null, upload: "none",
+      }));
+      const pack = { id: `pack-${packs.length + 1}`, year: input.year ?? 2019, seed, spec: { size: input.size, min_per_form: input.min_per_form, seed: Number(seed) }, candidates: approved.length, items: items.length, recorded: 0, problems: 0, created_at: "2019-12-30T08:00:00Z", created_by: "reviewer-u01" };
+      packs.unshift({ pack, items });
+      return pack;
+    },
+    spotcheck_pack: ({ id }) => packs.find((p) => p.pack.id === id),
+    spotcheck_record: ({ input }) => {
+      if (input.finding === "problem" && !input.note) throw { code: "invalid_input", message: "存在问题时须填写问题说明" };
+      const item = packs.find((p) => p.pack.id === input.pack_id).items.find((i) => i.declaration_id === input.declaration_id);
+      Object.assign(item, { finding: input.finding, note: input.note, recorded_at: new Date().toISOString(), upload: "pending" });
+      return item;
+    },
+    spotcheck_export: () => ({ paths: ["/home/r/Documents/继续教育初审/抽审材料包.zip", "/home/r/Documents/继续教育初审/抽审材料包"], rows: 5, missing_evidence: 0 }),
+    export_xlsx: ({ input }) => ({ paths: [`/home/r/Documents/继续教育初审/${input.what}.xlsx`], rows: N, missing_evidence: 0 }),
+    print_view: () => "<!DOCTYPE html><html><body><h1>继续教育学时单位初审情况汇总</h1></body></html>",
+    roster_import_check: () => ({
+      token: 42, ready: 1,
+      rows: [
+        { row: 2, correction: { staff_id: "S0001", name: "王更正", id_number: null, title_series: null, title_level: "senior_deputy", applying_promotion: null, active: null }, errors: [] },
+        { row: 3, correction: null, errors: ["第3行：人员编号“NOBODY”不在本单位人员名单中"] },
+      ],
+    }),
+    roster_import_apply: ({ token }) => {
+      if (token !== 42) throw { code: "stale", message: "表格已重新检查，请按最新结果确认" };
+      return 1;
+    },
+    exchange_export: ({ input }) => ({ path: `/home/r/Documents/继续教育初审/${input.kind}.jxjy`, report: { kind: input.kind, decisions: 3, staff: 0, declarations: 0, evidence_files: 0, bytes: 4096 } }),
+    exchange_import: (bytes) => {
+      if (bytes[0] === 88) throw { code: "file_refused", message: "交换文件已被改动或损坏，校验未通过，未导入任何内容。请重新复制或重新导出该文件。" };
+      return { kind: "decisions", origin: "reviewer-u01 · 某团 · regiment", created_at: "2019-12-30T08:00:00Z", imported: 3, already_present: 0, skipped: [], staff: 0, declarations: 0, evidence_files: 0 };
+    },
     "plugin:event|listen": ({ handler }) => {
       listeners.push(handler);
       return handler;
@@ -163,12 +208,14 @@
       callbacks.delete(id);
     },
     convertFileSrc: (p) => p,
-    async invoke(cmd, args = {}) {
-      calls.push({ cmd, args: JSON.parse(JSON.stringify(args)) });
+    async invoke(cmd, args = {}, options = {}) {
+      calls.push({ cmd, args: JSON.parse(JSON.stringify(args)), headers: options.headers ?? {} });
       const h = handlers[cmd];
       if (!h) throw { code: "internal", message: `mock: unknown command ${cmd}` };
       await new Promise((r) => setTimeout(r, 1));
-      return h(args);
+      // A copy, as the real IPC delivers: the page never shares objects with the backend.
+      const out = h(args);
+      return out === undefined || out === null ? out : structuredClone(out);
     },
   };
 })();
