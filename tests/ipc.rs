@@ -79,7 +79,12 @@ fn request(w: &Window, cmd: &str, args: Value) -> Result<InvokeResponseBody, Val
 }
 
 /// A command that takes a file the page picked: raw bytes and headers.
-fn upload(w: &Window, cmd: &str, bytes: Vec<u8>, headers: &[(&'static str, &str)]) -> Result<Value, Value> {
+fn upload(
+    w: &Window,
+    cmd: &str,
+    bytes: Vec<u8>,
+    headers: &[(&'static str, &str)],
+) -> Result<Value, Value> {
     let mut map = tauri::http::HeaderMap::new();
     for (k, v) in headers {
         map.insert(*k, v.parse().unwrap());
@@ -422,7 +427,12 @@ fn spot_checks_exports_and_exchange_files_over_ipc() {
     assert!(std::path::Path::new(written["paths"][0].as_str().unwrap()).exists());
 
     // Exports land in the exports folder; the print view is a page without script.
-    let x = invoke(w, "export_xlsx", json!({"input": {"what": "ledger", "full_ids": false, "filter": null}})).unwrap();
+    let x = invoke(
+        w,
+        "export_xlsx",
+        json!({"input": {"what": "ledger", "full_ids": false, "filter": null}}),
+    )
+    .unwrap();
     let path = x["paths"][0].as_str().unwrap();
     assert!(std::fs::read(path).unwrap().starts_with(b"PK"), "{path}");
     assert_eq!(x["rows"], 30);
@@ -445,23 +455,43 @@ fn spot_checks_exports_and_exchange_files_over_ipc() {
     assert_eq!(check["rows"][1]["errors"].as_array().unwrap().len(), 2);
     let err = invoke(w, "roster_import_apply", json!({"token": 1})).unwrap_err();
     assert_eq!(err["code"], "stale");
-    assert_eq!(invoke(w, "roster_import_apply", json!({"token": check["token"]})).unwrap(), 1);
+    assert_eq!(
+        invoke(w, "roster_import_apply", json!({"token": check["token"]})).unwrap(),
+        1
+    );
     let err = upload(w, "roster_import_check", b"not a spreadsheet".to_vec(), &[]).unwrap_err();
     assert_eq!(err["code"], "invalid_input");
 
     // A snapshot into a profile that never logged in: wrong passphrase, changed byte, then in.
     let pass = "团场口令-2026";
-    let snap = invoke(w, "exchange_export", json!({"input": {"kind": "snapshot", "passphrase": pass}})).unwrap();
+    let snap = invoke(
+        w,
+        "exchange_export",
+        json!({"input": {"kind": "snapshot", "passphrase": pass}}),
+    )
+    .unwrap();
     let bytes = std::fs::read(snap["path"].as_str().unwrap()).unwrap();
     let s = invoke(w, "profile_open", json!({"name": "regiment"})).unwrap();
     assert_eq!(s["offline_ready"], false);
     let enc = |p: &str| p.bytes().map(|b| format!("%{b:02X}")).collect::<String>();
-    let err = upload(w, "exchange_import", bytes.clone(), &[("x-passphrase", &enc("wrong-passphrase"))]).unwrap_err();
+    let err = upload(
+        w,
+        "exchange_import",
+        bytes.clone(),
+        &[("x-passphrase", &enc("wrong-passphrase"))],
+    )
+    .unwrap_err();
     assert_eq!(err["code"], "wrong_passphrase");
     let mut changed = bytes.clone();
     let at = changed.len() / 2;
     changed[at] ^= 0x40;
-    let err = upload(w, "exchange_import", changed, &[("x-passphrase", &enc(pass))]).unwrap_err();
+    let err = upload(
+        w,
+        "exchange_import",
+        changed,
+        &[("x-passphrase", &enc(pass))],
+    )
+    .unwrap_err();
     assert_eq!(err["code"], "file_refused");
     assert!(err["message"].as_str().unwrap().contains("未导入任何内容"));
     let q = invoke(w, "queue", json!({"filter": {}})).unwrap();

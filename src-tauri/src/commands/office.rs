@@ -339,12 +339,13 @@ pub async fn print_view(state: AppStateRef<'_>, input: PrintInput) -> Result<Str
         let unit = s.store.meta("unit_name")?.unwrap_or_default();
         Ok(match input {
             PrintInput::Staff(id) => {
-                let staff = s.store.staff(&id)?.ok_or_else(|| {
-                    AppError::new(ErrorCode::NotFound, format!("找不到人员：{id}"))
-                })?;
-                let ledger = s.store.ledger(&id, year)?;
-                let rows = jxjy_store::figures::certified_rows(&s.store, &id, year)?;
-                print::staff_certificate(&unit, year, &staff, ledger.as_ref(), &rows, &today())
+                let c = s
+                    .store
+                    .certificate(&id, year, chrono::Local::now().date_naive())?
+                    .ok_or_else(|| {
+                        AppError::new(ErrorCode::NotFound, format!("找不到人员：{id}"))
+                    })?;
+                print::staff_certificate(&unit, year, &c, &today())
             }
             PrintInput::Summary => {
                 let f = s.store.unit_figures(year)?;
@@ -415,10 +416,7 @@ pub async fn roster_import_apply(
         let now = Utc::now();
         let n = s.store.apply_roster_corrections(&rows, &who, now)?;
         let year = year(s)?;
-        let rules = match s.store.meta(&format!("rules_{year}"))? {
-            Some(t) => jxjy_core::RuleSet::from_json(&t)?,
-            None => jxjy_core::RuleSet::for_year(year)?,
-        };
+        let rules = s.store.stored_rules(year)?;
         s.store.reevaluate(&rules, year, now.date_naive())?;
         Ok(n as u64)
     })

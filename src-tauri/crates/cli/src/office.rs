@@ -288,12 +288,7 @@ pub fn roster(common: &Common, cmd: &RosterCmd) -> Result<(), Failure> {
             .apply_roster_corrections(&good, &who, chrono::Utc::now())
             .map_err(store_err)?;
         let year = year_of(&store, None)?;
-        let rules = store
-            .meta(&format!("rules_{year}"))
-            .map_err(store_err)?
-            .and_then(|t| jxjy_core::RuleSet::from_json(&t).ok())
-            .map_or_else(|| jxjy_core::RuleSet::for_year(year), Ok)
-            .map_err(|e| anyhow!("no rule set for {year}: {e}"))?;
+        let rules = store.stored_rules(year).map_err(store_err)?;
         store
             .reevaluate(&rules, year, chrono::Utc::now().date_naive())
             .map_err(store_err)?;
@@ -362,25 +357,16 @@ pub fn print_cmd(common: &Common, cmd: &PrintCmd) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The certificate of one person: the year's declarations that count after unit approval.
+/// The certificate of one person: the year's approved declarations and their ledger.
 pub fn staff_certificate(
     store: &Store,
     unit: &str,
     staff_id: &str,
     year: i32,
 ) -> Result<String, Failure> {
-    let staff = store
-        .staff(staff_id)
+    let c = store
+        .certificate(staff_id, year, chrono::Local::now().date_naive())
         .map_err(store_err)?
         .ok_or_else(|| Failure::input(anyhow!("no staff member `{staff_id}`")))?;
-    let ledger = store.ledger(staff_id, year).map_err(store_err)?;
-    let counted = jxjy_store::figures::certified_rows(store, staff_id, year).map_err(store_err)?;
-    Ok(print::staff_certificate(
-        unit,
-        year,
-        &staff,
-        ledger.as_ref(),
-        &counted,
-        &today(),
-    ))
+    Ok(print::staff_certificate(unit, year, &c, &today()))
 }

@@ -3,24 +3,28 @@
 
 use crate::html::{esc, page, table};
 use jxjy_core::labels::{category_zh, form_zh, status_zh, title_level_zh};
-use jxjy_core::{Hours, LedgerEntry};
+use jxjy_core::Hours;
+use jxjy_store::figures::Certificate;
 use jxjy_store::figures::UnitFigures;
-use jxjy_store::queries::{QueueRow, StaffView};
 use jxjy_store::spotcheck::{Finding, PackView};
 
 fn h(x: Hours) -> String {
     format!("{}", x.as_f64())
 }
 
-/// A staff member's hours certificate for a year: the credited declarations and the ledger.
-pub fn staff_certificate(
-    unit_name: &str,
-    year: i32,
-    staff: &StaffView,
-    ledger: Option<&LedgerEntry>,
-    counted: &[QueueRow],
-    printed_on: &str,
-) -> String {
+/// "已达标", "未达标", or "视同完成（clauses）" when a deemed completion, not the hours, meets it.
+fn standing(satisfied: bool, hours: Hours, min: Hours, deemed: &[String]) -> String {
+    match (satisfied, hours >= min) {
+        (false, _) => "，未达标".to_owned(),
+        (true, true) => "，已达标".to_owned(),
+        (true, false) => format!("，视同完成（{}）", esc(&deemed.join("、"))),
+    }
+}
+
+/// A staff member's hours certificate for a year: the approved declarations and the ledger
+/// computed over them alone.
+pub fn staff_certificate(unit_name: &str, year: i32, c: &Certificate, printed_on: &str) -> String {
+    let (staff, l) = (&c.staff, &c.ledger);
     let mut body = format!(
         "<h1>专业技术人员继续教育学时证明</h1><div class=\"sub\">{year}年度</div>\
 <table class=\"facts\"><tr><td>姓名</td><td>{}</td><td>身份证号</td><td>{}</td></tr>\
@@ -32,7 +36,8 @@ pub fn staff_certificate(
         esc(&staff.title_series),
         esc(staff.title_level.map(title_level_zh).unwrap_or("—")),
     );
-    let rows: Vec<Vec<(String, bool)>> = counted
+    let rows: Vec<Vec<(String, bool)>> = c
+        .rows
         .iter()
         .enumerate()
         .map(|(i, q)| {
@@ -48,48 +53,60 @@ pub fn staff_certificate(
             ]
         })
         .collect();
-    body.push_str(&table(
-        &[
-            "序号",
-            "学习形式",
-            "名称",
-            "主办单位",
-            "起止日期",
-            "科目类别",
-            "认定学时",
-            "状态",
-        ],
-        &rows,
-    ));
-    match ledger {
-        Some(l) => {
-            body.push_str(&format!(
-                "<table class=\"facts\"><tr><td>公需科目</td><td>{} 学时（要求不少于30学时）{}</td></tr>\
-<tr><td>专业科目</td><td>{} 学时（要求不少于60学时）{}</td></tr>\
-<tr><td>年度完成情况</td><td>{}</td></tr></table>",
-                h(l.public_hours),
-                if l.public_satisfied { "，已达标" } else { "，未达标" },
-                h(l.professional_hours),
-                if l.professional_satisfied { "，已达标" } else { "，未达标" },
-                esc(&if l.complete {
-                    if l.deemed_by.is_empty() {
-                        "已完成当年度继续教育学习任务".to_owned()
-                    } else {
-                        format!("视同完成当年度学习任务（{}）", l.deemed_by.join("、"))
-                    }
-                } else {
-                    format!(
-                        "尚未完成：尚缺公需科目{}学时、专业科目{}学时",
-                        h(l.shortfall.public),
-                        h(l.shortfall.professional)
-                    )
-                }),
-            ));
-        }
-        None => body.push_str("<p>本年度尚无已申报的学时。</p>"),
+    if rows.is_empty() {
+        body.push_str("<p>本年度尚无通过初审的申报。</p>");
+    } else {
+        body.push_str(&table(
+            &[
+                "序号",
+                "学习形式",
+                "名称",
+                "主办单位",
+                "起止日期",
+                "科目类别",
+                "认定学时",
+                "状态",
+            ],
+            &rows,
+        ));
     }
+    let overall = if l.complete {
+        if l.deemed_by.is_empty() {
+            "已完成当年度继续教育学习任务".to_owned()
+        } else {
+            format!("已完成（视同完成：{}）", l.deemed_by.join("、"))
+        }
+    } else {
+        format!(
+            "尚未完成：尚缺公需科目{}学时、专业科目{}学时",
+            h(l.shortfall.public),
+            h(l.shortfall.professional)
+        )
+    };
     body.push_str(&format!(
-        "<p class=\"muted\">学时按《兵团专业技术人员继续教育学时认定办法（2019）》核算；“初审通过”以后的学时计入本证明。</p>\
+        "<table class=\"facts\"><tr><td>公需科目</td><td>{} 学时（要求不少于{}学时）{}</td></tr>\
+<tr><td>专业科目</td><td>{} 学时（要求不少于{}学时）{}</td></tr>\
+<tr><td>年度完成情况</td><td>{}</td></tr></table>",
+        h(l.public_hours),
+        h(c.public_min),
+        standing(
+            l.public_satisfied,
+            l.public_hours,
+            c.public_min,
+            &l.deemed_by
+        ),
+        h(l.professional_hours),
+        h(c.professional_min),
+        standing(
+            l.professional_satisfied,
+            l.professional_hours,
+            c.professional_min,
+            &l.deemed_by
+        ),
+        esc(&overall),
+    ));
+    body.push_str(&format!(
+        "<p class=\"muted\">学时按兵团专业技术人员继续教育学时认定标准（2019）核算，只计已通过单位初审的申报。</p>\
 <div class=\"sign\"><div>单位审核人：</div><div>打印日期：{}</div></div>\
 <div class=\"stamp\">（单位盖章）</div>",
         esc(printed_on)

@@ -303,26 +303,30 @@ fn a_spot_check_pack_is_reproducible_and_written_as_folder_and_zip() {
 #[test]
 fn print_views_escape_and_carry_the_figures() {
     let (_d, mut s) = store("print");
+    // The certificate counts approved declarations only: its ledger is never above the full one.
     let rows = all_queue(&s);
-    let staff_id = rows[0].staff_id.clone();
-    let mut staff = s.staff(&staff_id).unwrap().unwrap();
-    staff.name = "<b>张</b>".into();
-    let ledger = s.ledger(&staff_id, 2019).unwrap();
-    let counted: Vec<_> = rows
+    let staff_id = rows
         .iter()
-        .filter(|r| r.staff_id == staff_id)
-        .cloned()
-        .collect();
-    let html = print::staff_certificate(
-        "某单位",
-        2019,
-        &staff,
-        ledger.as_ref(),
-        &counted,
-        "2020-03-02",
-    );
+        .find(|r| r.status == jxjy_core::Status::UnitApproved && r.id_number_masked.is_some())
+        .unwrap()
+        .staff_id
+        .clone();
+    let mut c = s
+        .certificate(&staff_id, 2019, now().date_naive())
+        .unwrap()
+        .unwrap();
+    let full = s.ledger(&staff_id, 2019).unwrap().unwrap();
+    assert!(c.ledger.public_hours <= full.public_hours);
+    assert!(c.ledger.professional_hours <= full.professional_hours);
+    assert!(c
+        .rows
+        .iter()
+        .all(|r| r.status != jxjy_core::Status::PendingUnitReview));
+    c.staff.name = "<b>张</b>".into();
+    let html = print::staff_certificate("某单位", 2019, &c, "2020-03-02");
     assert!(html.contains("&lt;b&gt;张&lt;/b&gt;"));
     assert!(html.contains("继续教育学时证明"));
+    assert!(html.contains("要求不少于30学时"));
     assert!(!html.contains("<script"));
     // A clean pending declaration of 2019 (the synthetic unit spans several years).
     let view = s

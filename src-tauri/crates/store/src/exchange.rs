@@ -390,12 +390,7 @@ impl Store {
                 .meta("review_year")?
                 .and_then(|y| y.parse().ok())
                 .unwrap_or(2019);
-            let rules = match self.meta(&format!("rules_{year}"))? {
-                Some(text) => jxjy_core::RuleSet::from_json(&text)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                None => jxjy_core::RuleSet::for_year(year)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            };
+            let rules = self.stored_rules(year)?;
             self.reevaluate(&rules, year, now.date_naive())?;
         }
         Ok(report)

@@ -115,6 +115,65 @@ impl Store {
     }
 }
 
+/// A person's hours certificate (学时证明): the year's ledger as the engine computes it over the
+/// declarations approved by the unit or later only (a pending declaration certifies nothing),
+/// and those declarations.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Certificate {
+    pub staff: crate::queries::StaffView,
+    pub ledger: jxjy_core::LedgerEntry,
+    pub rows: Vec<crate::queries::QueueRow>,
+    /// The year's requirements (公需, 专业) from the rule set.
+    pub public_min: Hours,
+    pub professional_min: Hours,
+}
+
+impl Store {
+    /// The rule set the last sync stored for `year`, else the built-in one.
+    pub fn stored_rules(&self, year: i32) -> Result<jxjy_core::RuleSet, StoreError> {
+        let rules = match self.meta(&format!("rules_{year}"))? {
+            Some(text) => jxjy_core::RuleSet::from_json(&text),
+            None => jxjy_core::RuleSet::for_year(year),
+        };
+        rules.map_err(|e| StoreError::Corrupt(format!("rule set for {year}: {e}")))
+    }
+
+    pub fn certificate(
+        &self,
+        staff_id: &str,
+        year: i32,
+        today: chrono::NaiveDate,
+    ) -> Result<Option<Certificate>, StoreError> {
+        let Some(staff) = self.staff(staff_id)? else {
+            return Ok(None);
+        };
+        let rows = certified_rows(self, staff_id, year)?;
+        let mut input = self.load_input(year)?;
+        input.staff.retain(|s| s.id == staff_id);
+        input.declarations.retain(|d| {
+            d.staff_id == staff_id
+                && matches!(
+                    d.status,
+                    Status::UnitApproved | Status::IndustryApproved | Status::SpotChecked
+                )
+        });
+        let rules = self.stored_rules(year)?;
+        let evaluation = jxjy_core::evaluate(&input, &rules, today);
+        let ledger = evaluation
+            .ledger
+            .into_iter()
+            .find(|l| l.staff_id == staff_id && l.year == year)
+            .ok_or_else(|| StoreError::Corrupt(format!("no ledger for {staff_id} in {year}")))?;
+        Ok(Some(Certificate {
+            staff,
+            ledger,
+            rows,
+            public_min: rules.annual.public_min_hours,
+            professional_min: rules.annual.professional_min_hours,
+        }))
+    }
+}
+
 /// A person's declarations of the year that count on a certificate: approved by the unit or
 /// later, in date order.
 pub fn certified_rows(

@@ -81,6 +81,8 @@ fn a_version_1_database_is_brought_to_the_latest_schema() {
         .execute_batch(
             "ALTER TABLE decisions DROP COLUMN seen_doc;
              DROP INDEX declarations_status_form_end;
+             DROP TABLE spotcheck_items;
+             DROP TABLE spotcheck_packs;
              PRAGMA user_version = 1;",
         )
         .unwrap();
@@ -96,6 +98,11 @@ fn a_version_1_database_is_brought_to_the_latest_schema() {
         )
         .unwrap();
     assert_eq!(n, 1);
+    let packs: i64 = store
+        .raw_connection()
+        .query_row("SELECT count(*) FROM spotcheck_packs", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(packs, 0, "v4 made the spot-check tables");
 }
 
 #[test]
@@ -112,7 +119,7 @@ fn an_older_binary_refuses_a_newer_database() {
             err,
             StoreError::TooNew {
                 found: 99,
-                supported: 3
+                supported: 4
             }
         ),
         "{err}"
