@@ -78,8 +78,11 @@ test("keyboard review: j/k move, a approves with the computed credit, r asks for
   assert.equal(ret.reason, "证明材料不清晰，请重新上传");
   assert.equal(ret.credited_hours, null);
 
-  // Keys typed into the search box are text, not shortcuts.
+  // Keys typed into the search box are text, not shortcuts (once the dialog has gone and "/"
+  // has put the focus in the box).
+  await page.waitForSelector('[data-test="decide-dialog"]', { state: "hidden" });
   await page.keyboard.press("/");
+  await page.waitForFunction(() => document.activeElement?.matches('input[data-test="search"]'));
   await page.keyboard.type("ax");
   assert.equal(await page.inputValue('input[data-test="search"]'), "ax");
   assert.equal((await calls(page, "decide")).length, 2);
