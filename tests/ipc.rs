@@ -37,8 +37,10 @@ struct Harness {
 
 fn app() -> Harness {
     jxjy_store::keys::install(jxjy_store::keys::Backend::Memory);
-    // Exports of every test go to one folder of this test process.
-    std::env::set_var("JXJY_EXPORT_DIR", temp_dir("exports"));
+    // Exports of every test go to one folder of this test process, set once before any app
+    // reads it (setting the environment while other threads read it is not safe).
+    static EXPORTS: std::sync::Once = std::sync::Once::new();
+    EXPORTS.call_once(|| std::env::set_var("JXJY_EXPORT_DIR", temp_dir("exports")));
     let home = jxjy_store::Home::new(temp_dir("home"));
     let schedule = Schedule {
         first: Duration::from_millis(20),
