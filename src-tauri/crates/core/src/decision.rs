@@ -150,14 +150,10 @@ impl Decision {
         Ok(decision)
     }
 
-    /// Checks the decision against the engine's evaluation of the same declaration.
-    pub fn validate(&self, evaluated: &DeclarationResult) -> Result<(), DecisionError> {
-        if self.declaration_id != evaluated.id {
-            return Err(DecisionError::WrongDeclaration {
-                decision: self.declaration_id.clone(),
-                evaluated: evaluated.id.clone(),
-            });
-        }
+    /// The checks that need no evaluation: who and which key, hours only on an approval (and
+    /// then with a category), a reason for a return or a rejection. For decisions that arrive
+    /// from elsewhere (an exchange file) before their declaration is evaluated here.
+    pub fn validate_shape(&self) -> Result<(), DecisionError> {
         if self.reviewer.trim().is_empty() || self.idempotency_key.trim().is_empty() {
             return Err(DecisionError::MissingIdentity);
         }
@@ -171,7 +167,27 @@ impl Decision {
                 }
             }
             Outcome::Approve => {
-                let (Some(given), Some(_)) = (self.credited_hours, self.category) else {
+                if self.credited_hours.is_none() || self.category.is_none() {
+                    return Err(DecisionError::ApprovalIncomplete);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks the decision against the engine's evaluation of the same declaration.
+    pub fn validate(&self, evaluated: &DeclarationResult) -> Result<(), DecisionError> {
+        if self.declaration_id != evaluated.id {
+            return Err(DecisionError::WrongDeclaration {
+                decision: self.declaration_id.clone(),
+                evaluated: evaluated.id.clone(),
+            });
+        }
+        self.validate_shape()?;
+        match self.outcome {
+            Outcome::Return | Outcome::Reject => {}
+            Outcome::Approve => {
+                let Some(given) = self.credited_hours else {
                     return Err(DecisionError::ApprovalIncomplete);
                 };
                 if given != evaluated.credited_hours && !has_text(&self.reason) {

@@ -107,6 +107,19 @@ fn current(tx: &Transaction<'_>, id: &str) -> Result<Current, StoreError> {
     })
 }
 
+/// The stored evaluation of a declaration if this profile holds it at `version`.
+pub(crate) fn evaluation_at(
+    tx: &Transaction<'_>,
+    id: &str,
+    version: u64,
+) -> Result<Option<DeclarationResult>, StoreError> {
+    match current(tx, id) {
+        Ok(cur) if cur.version == version && !cur.deleted => Ok(cur.evaluation),
+        Ok(_) | Err(StoreError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 impl Store {
     /// Records `decision`. The core validates it against the stored evaluation; an earlier
     /// decision on the same declaration that is still waiting to be sent is superseded (and

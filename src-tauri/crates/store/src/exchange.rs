@@ -333,7 +333,7 @@ impl Store {
                         .into());
                     };
                     let item: ExchangedDecision = parse(&body)?;
-                    import_decision(&tx, item, reviewer, now, &mut report)?;
+                    import_decision(&tx, item, &mine, reviewer, now, &mut report)?;
                 }
             }
             Kind::Snapshot => {
@@ -402,6 +402,7 @@ impl Store {
 fn import_decision(
     tx: &Transaction<'_>,
     item: ExchangedDecision,
+    owner: &Owner,
     reviewer: &str,
     now: DateTime<Utc>,
     report: &mut ImportReport,
@@ -444,6 +445,13 @@ fn import_decision(
         });
         return Ok(());
     }
+    if let Err(why) = check_imported(tx, &d, owner) {
+        report.skipped.push(SkippedItem {
+            id: d.declaration_id.clone(),
+            reason: why,
+        });
+        return Ok(());
+    }
     tx.execute(
         "INSERT INTO decisions (key, declaration_id, declaration_version, outcome, credited_centi,
                                 category, reason, reviewer, decided_at, state, updated_at, seen_doc)
@@ -481,6 +489,43 @@ fn import_decision(
         Some(&after),
     )?;
     report.imported += 1;
+    Ok(())
+}
+
+/// An imported decision gets the checks a decision made here gets: made by this reviewer, its
+/// shape (a reason for a return or a rejection, hours and category only on an approval), and,
+/// where this profile holds the same version of the declaration evaluated, the full check
+/// against that evaluation. The reason it fails, in Chinese, when it does.
+fn check_imported(tx: &Transaction<'_>, d: &DecisionRecord, owner: &Owner) -> Result<(), String> {
+    if d.reviewer != owner.username {
+        return Err(format!(
+            "审核意见由“{}”作出，不是本档案的审核人“{}”",
+            d.reviewer, owner.username
+        ));
+    }
+    let decided_at = DateTime::parse_from_rfc3339(&d.decided_at)
+        .map_err(|_| "审核时间格式有误".to_owned())?
+        .with_timezone(&Utc);
+    let decision = jxjy_core::decision::Decision {
+        declaration_id: d.declaration_id.clone(),
+        declaration_version: d.declaration_version,
+        outcome: d.outcome,
+        credited_hours: d.credited_hours,
+        category: d.category,
+        reason: d.reason.clone(),
+        reviewer: d.reviewer.clone(),
+        decided_at,
+        idempotency_key: d.key.clone(),
+    };
+    decision.validate_shape().map_err(|e| e.message_zh())?;
+    if d.reason.as_deref().is_some_and(|r| r.chars().count() > 500) {
+        return Err("审核意见超过500字".into());
+    }
+    let evaluation = crate::decide::evaluation_at(tx, &d.declaration_id, d.declaration_version)
+        .map_err(|e| e.message_zh())?;
+    if let Some(evaluation) = evaluation {
+        decision.validate(&evaluation).map_err(|e| e.message_zh())?;
+    }
     Ok(())
 }
 
