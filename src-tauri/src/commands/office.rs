@@ -397,10 +397,7 @@ pub async fn roster_import_check(
 
 /// Applies the rows without errors of the sheet checked under `token`.
 #[tauri::command]
-pub async fn roster_import_apply(
-    state: AppStateRef<'_>,
-    #[allow(unused_variables)] token: u64,
-) -> Result<u64, AppError> {
+pub async fn roster_import_apply(state: AppStateRef<'_>, token: u64) -> Result<u64, AppError> {
     blocking(state.inner(), move |s| {
         let Some((t, rows)) = s.pending_roster.take() else {
             return Err(AppError::new(ErrorCode::NotAllowed, "请先选择并检查表格"));

@@ -56,7 +56,7 @@ fn passphrase() -> Result<String, Failure> {
 
 /// Writes through a temporary file renamed into place, so a crash never leaves a half file
 /// under the final name.
-fn write_atomically(
+pub(crate) fn write_atomically(
     path: &Path,
     f: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<(), Failure>,
 ) -> Result<(), Failure> {

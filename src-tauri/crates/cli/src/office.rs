@@ -42,10 +42,10 @@ fn today() -> String {
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let tmp = path.with_extension("partial");
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    crate::exchange::write_atomically(path, |w| {
+        std::io::Write::write_all(w, bytes).context("cannot write the file")?;
+        Ok(())
+    })
 }
 
 #[derive(Subcommand)]

@@ -49,7 +49,11 @@ impl Store {
         Ok(UnitFigures {
             unit_name: self.meta("unit_name")?.unwrap_or_default(),
             year,
-            staff_total: one("SELECT count(*) FROM staff WHERE deleted = 0 AND ?1 = ?1")?,
+            staff_total: self.conn.query_row(
+                "SELECT count(*) FROM staff WHERE deleted = 0",
+                [],
+                |r| r.get(0),
+            )?,
             staff_complete: one(
                 "SELECT count(*) FROM ledger l JOIN staff s ON s.id = l.staff_id
                  WHERE s.deleted = 0 AND l.year = ?1 AND l.complete = 1",

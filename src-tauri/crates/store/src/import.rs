@@ -6,7 +6,7 @@ use crate::db::Store;
 use crate::error::StoreError;
 use chrono::{DateTime, NaiveDate, Utc};
 use jxjy_core::{evaluate, Declaration, Flag, Input, RuleSet, Staff};
-use rusqlite::{params, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction};
 
 /// One page of a delta pull; it commits together with its cursor, so an interrupted pull
 /// resumes after the last whole page.
@@ -118,13 +118,7 @@ fn upsert_all(
     staff: &[Staff],
     declarations: &[Declaration],
 ) -> Result<(), StoreError> {
-    for s in staff {
-        upsert_staff(tx, s)?;
-    }
-    for d in declarations {
-        upsert_declaration(tx, d)?;
-    }
-    Ok(())
+    upsert(tx, staff, declarations, false)
 }
 
 /// Like `upsert_all`, but a declaration this profile holds at a newer version is kept: a
@@ -134,21 +128,25 @@ pub(crate) fn upsert_all_newer(
     staff: &[Staff],
     declarations: &[Declaration],
 ) -> Result<(), StoreError> {
+    upsert(tx, staff, declarations, true)
+}
+
+fn upsert(
+    tx: &Transaction<'_>,
+    staff: &[Staff],
+    declarations: &[Declaration],
+    keep_newer: bool,
+) -> Result<(), StoreError> {
     for s in staff {
         upsert_staff(tx, s)?;
     }
-    let mut version = tx.prepare("SELECT version FROM declarations WHERE id = ?1")?;
+    let mut version = tx.prepare_cached("SELECT version FROM declarations WHERE id = ?1")?;
     for d in declarations {
-        let have: Option<i64> =
-            version
-                .query_row([&d.id], |r| r.get(0))
-                .map(Some)
-                .or_else(|e| match e {
-                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                    e => Err(e),
-                })?;
-        if have.is_some_and(|v| v > i64::try_from(d.version).unwrap_or(i64::MAX)) {
-            continue;
+        if keep_newer {
+            let have: Option<i64> = version.query_row([&d.id], |r| r.get(0)).optional()?;
+            if have.is_some_and(|v| v > i64::try_from(d.version).unwrap_or(i64::MAX)) {
+                continue;
+            }
         }
         upsert_declaration(tx, d)?;
     }

@@ -173,22 +173,6 @@ pub async fn push(
     body: Bytes,
 ) -> Result<Json<FindingsResponse>, Problem> {
     let req: FindingsRequest = parse_body(&body)?;
-    if req.items.len() > state.config.max_batch {
-        return Err(Problem::unprocessable(format!(
-            "at most {} items per batch",
-            state.config.max_batch
-        )));
-    }
-    state
-        .db(move |conn| {
-            let now = chrono::Utc::now().to_rfc3339();
-            let tx = conn.transaction()?;
-            let mut results = Vec::with_capacity(req.items.len());
-            for raw in req.items {
-                results.push(one(&tx, &who, raw, &now)?);
-            }
-            tx.commit()?;
-            Ok(Json(FindingsResponse { results }))
-        })
-        .await
+    let results = super::per_item(&state, who, req.items, one).await?;
+    Ok(Json(FindingsResponse { results }))
 }

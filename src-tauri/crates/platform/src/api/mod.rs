@@ -144,6 +144,34 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
 }
 
 /// Everything the server answers, with its middleware.
+/// Checks the batch size, then answers each item on its own inside one transaction: the shape
+/// every batched push of this API shares (decisions, spot-check findings).
+pub async fn per_item<R: Send + 'static>(
+    state: &AppState,
+    who: Reviewer,
+    items: Vec<serde_json::Value>,
+    one: fn(&rusqlite::Transaction<'_>, &Reviewer, serde_json::Value, &str) -> Result<R, Problem>,
+) -> Result<Vec<R>, Problem> {
+    if items.len() > state.config.max_batch {
+        return Err(Problem::unprocessable(format!(
+            "at most {} items per batch",
+            state.config.max_batch
+        )));
+    }
+    state
+        .db(move |conn| {
+            let now = chrono::Utc::now().to_rfc3339();
+            let tx = conn.transaction()?;
+            let mut results = Vec::with_capacity(items.len());
+            for raw in items {
+                results.push(one(&tx, &who, raw, &now)?);
+            }
+            tx.commit()?;
+            Ok(results)
+        })
+        .await
+}
+
 pub fn router(state: AppState, faults: Arc<Faults>, limiter: Arc<RateLimiter>) -> Router {
     let body_limit = state.config.body_limit;
     // Evidence is already compressed (PDF, images) and may be a byte range: never re-encode it.
