@@ -111,6 +111,40 @@ fn rss_mib(app_binary: &str) -> (f64, f64) {
     (app, total)
 }
 
+/// The app process's RssAnon, RssFile (+ RssShmem) and proportional set size (PSS: each
+/// shared page divided among the processes mapping it — the libraries it shares with the WebKit
+/// processes count a share each), in MiB.
+fn rss_split(app_binary: &str) -> (f64, f64, f64) {
+    for p in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let exe = std::fs::read_link(p.path().join("exe")).unwrap_or_default();
+        if exe.to_string_lossy() != app_binary {
+            continue;
+        }
+        let status = std::fs::read_to_string(p.path().join("status")).unwrap_or_default();
+        let kib = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        let rollup = std::fs::read_to_string(p.path().join("smaps_rollup")).unwrap_or_default();
+        let pss = rollup
+            .lines()
+            .find(|l| l.starts_with("Pss:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0);
+        return (
+            kib("RssAnon:") / 1024.0,
+            (kib("RssFile:") + kib("RssShmem:")) / 1024.0,
+            pss / 1024.0,
+        );
+    }
+    (0.0, 0.0, 0.0)
+}
+
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(|a, b| a.total_cmp(b));
     xs[xs.len() / 2]
@@ -145,13 +179,122 @@ struct Figures {
     /// From asking WebDriver for a session (which launches the app) to the queue being found.
     start_wall_ms: f64,
     start_page_ms: f64,
-    filter_p95: f64,
-    scroll_p95: f64,
-    next_p95: f64,
-    filter_median: f64,
+    paced: Rounds,
+    back_to_back: Rounds,
     rss_app: f64,
+    /// The app process's resident memory split into anonymous and file-backed (shared
+    /// libraries, mostly) pages, in MiB.
+    rss_anon: f64,
+    rss_file: f64,
+    pss_app: f64,
     rss_total: f64,
     total: f64,
+}
+
+/// Interaction latencies (ms) of one kind each.
+#[derive(Default)]
+struct Rounds {
+    filter: Vec<f64>,
+    scroll: Vec<f64>,
+    next: Vec<f64>,
+}
+
+impl Rounds {
+    fn worst_p95(&self) -> f64 {
+        p95(self.filter.clone())
+            .max(p95(self.scroll.clone()))
+            .max(p95(self.next.clone()))
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "filter p95 {:.1} ms (median {:.1}) · scroll p95 {:.1} ms (median {:.1}) · next item p95 {:.1} ms (median {:.1})",
+            p95(self.filter.clone()),
+            median(self.filter.clone()),
+            p95(self.scroll.clone()),
+            median(self.scroll.clone()),
+            p95(self.next.clone()),
+            median(self.next.clone())
+        )
+    }
+}
+
+/// Ten rounds of: a filter on, the filter off, a jump deep into the list, the next item by
+/// keyboard. With `pause`, each interaction starts from a settled app, as at a person's pace:
+/// the work the previous one started after its rows were painted (the detail pane, the
+/// neighbouring pages) is done. Without it, each starts the moment the previous one has
+/// painted: a stress case, reported beside it.
+async fn rounds(s: &Session, total: f64, pause: Option<Duration>) -> Rounds {
+    let settle = || async {
+        if let Some(p) = pause {
+            tokio::time::sleep(p).await;
+        }
+    };
+    let total_is = |pred: &str| {
+        format!("(() => {{ const t = Number(document.querySelector('[data-test=total] b').textContent); return {pred}; }})()")
+    };
+    let mut r = Rounds::default();
+    let forms = [
+        "online_course",
+        "base_training",
+        "academic_conference",
+        "organized_training",
+        "qualification_exam",
+    ];
+    for round in 0..10 {
+        // A filter on, then off.
+        let form = forms[round % forms.len()];
+        let before = total;
+        settle().await;
+        r.filter.push(
+            interaction(
+                s,
+                &format!("window.__jxjyQueue.setFilter({{form: '{form}'}})"),
+                &total_is(&format!(
+                    "t !== {before} && document.querySelector('[data-test=queue-row][data-id]')"
+                )),
+            )
+            .await,
+        );
+        let mid: f64 = s
+            .script("return Number(document.querySelector('[data-test=total] b').textContent)")
+            .await
+            .as_f64()
+            .unwrap();
+        settle().await;
+        r.filter.push(
+            interaction(
+                s,
+                "window.__jxjyQueue.setFilter({form: null})",
+                &total_is(&format!(
+                    "t !== {mid} && document.querySelector('[data-test=queue-row][data-id]')"
+                )),
+            )
+            .await,
+        );
+        // A jump deep into the list.
+        let row = ((round as f64 * 0.097 + 0.05) * total) as u64;
+        settle().await;
+        r.scroll.push(
+            interaction(
+                s,
+                &format!("document.querySelector('[data-test=queue-list]').scrollTop = {row} * 56; document.querySelector('[data-test=queue-list]').dispatchEvent(new Event('scroll'))"),
+                &format!("[...document.querySelectorAll('[data-test=queue-row]')].some(r => r.style.top === '{}px' && r.dataset.id)", row * 56),
+            )
+            .await,
+        );
+        // Next item with the keyboard.
+        settle().await;
+        r.next.push(
+            interaction(
+                s,
+                "window.__prevSel = document.querySelector('.qrow.sel')?.dataset.id; window.dispatchEvent(new KeyboardEvent('keydown', {key: 'j'}))",
+                "document.querySelector('.qrow.sel')?.dataset.id !== window.__prevSel && document.querySelector('[data-test=detail-title]')",
+            )
+            .await,
+        );
+    }
+    r
 }
 
 async fn measure(app: &str, home: &Path) -> Figures {
@@ -206,79 +349,23 @@ async fn measure(app: &str, home: &Path) -> Figures {
         )
         .await;
     println!("  IPC medians (ms): {ipc}");
-    let total_is = |pred: &str| {
-        format!("(() => {{ const t = Number(document.querySelector('[data-test=total] b').textContent); return {pred}; }})()")
-    };
-    let mut filter = Vec::new();
-    let mut scroll = Vec::new();
-    let mut next = Vec::new();
-    let forms = [
-        "online_course",
-        "base_training",
-        "academic_conference",
-        "organized_training",
-        "qualification_exam",
-    ];
-    for round in 0..10 {
-        // A filter on, then off.
-        let form = forms[round % forms.len()];
-        let before = total;
-        filter.push(
-            interaction(
-                &s,
-                &format!("window.__jxjyQueue.setFilter({{form: '{form}'}})"),
-                &total_is(&format!(
-                    "t !== {before} && document.querySelector('[data-test=queue-row][data-id]')"
-                )),
-            )
-            .await,
-        );
-        let mid: f64 = s
-            .script("return Number(document.querySelector('[data-test=total] b').textContent)")
-            .await
-            .as_f64()
-            .unwrap();
-        filter.push(
-            interaction(
-                &s,
-                "window.__jxjyQueue.setFilter({form: null})",
-                &total_is(&format!(
-                    "t !== {mid} && document.querySelector('[data-test=queue-row][data-id]')"
-                )),
-            )
-            .await,
-        );
-        // A jump deep into the list.
-        let row = ((round as f64 * 0.097 + 0.05) * total) as u64;
-        scroll.push(
-            interaction(
-                &s,
-                &format!("document.querySelector('[data-test=queue-list]').scrollTop = {row} * 56; document.querySelector('[data-test=queue-list]').dispatchEvent(new Event('scroll'))"),
-                &format!("[...document.querySelectorAll('[data-test=queue-row]')].some(r => r.style.top === '{}px' && r.dataset.id)", row * 56),
-            )
-            .await,
-        );
-        // Next item with the keyboard.
-        next.push(
-            interaction(
-                &s,
-                "window.__prevSel = document.querySelector('.qrow.sel')?.dataset.id; window.dispatchEvent(new KeyboardEvent('keydown', {key: 'j'}))",
-                "document.querySelector('.qrow.sel')?.dataset.id !== window.__prevSel && document.querySelector('[data-test=detail-title]')",
-            )
-            .await,
-        );
-    }
+    // A person's pace: 400 ms between interactions (the detail pane loads 40 ms after the
+    // selection settles, then renders).
+    let paced = rounds(&s, total, Some(Duration::from_millis(400))).await;
+    let back_to_back = rounds(&s, total, None).await;
     let (rss_app, rss_total) = rss_mib(app);
+    let (rss_anon, rss_file, pss_app) = rss_split(app);
     s.close().await;
     drop(driver);
     Figures {
         start_process_ms,
         start_wall_ms,
         start_page_ms,
-        filter_p95: p95(filter.clone()),
-        filter_median: median(filter),
-        scroll_p95: p95(scroll),
-        next_p95: p95(next),
+        paced,
+        back_to_back,
+        rss_anon,
+        rss_file,
+        pss_app,
         rss_app,
         rss_total,
         total,
@@ -310,33 +397,35 @@ fn main() {
         );
         let f = rt.block_on(measure(app, &dir));
         println!(
-            "{}: {} declarations in the queue · start {:.0} ms from the app process's start to the queue (WebDriver launch to queue {:.0} ms; page load to queue {:.0} ms) · filter p95 {:.1} ms (median {:.1}) · scroll p95 {:.1} ms · next item p95 {:.1} ms · RSS app {:.0} MiB, with WebKit {:.0} MiB",
-            label, f.total, f.start_process_ms, f.start_wall_ms, f.start_page_ms, f.filter_p95, f.filter_median, f.scroll_p95, f.next_p95, f.rss_app, f.rss_total
+            "{}: {} declarations in the queue · start {:.0} ms from the app process's start to the queue (WebDriver launch to queue {:.0} ms; page load to queue {:.0} ms) · RSS app {:.0} MiB (anonymous {:.0}, file-backed {:.0}; PSS {:.0}), with WebKit {:.0} MiB",
+            label, f.total, f.start_process_ms, f.start_wall_ms, f.start_page_ms, f.rss_app, f.rss_anon, f.rss_file, f.pss_app, f.rss_total
         );
+        println!("  at a person's pace: {}", f.paced.describe());
+        println!("  back to back:       {}", f.back_to_back.describe());
         results.push(f);
     }
     let (b, big) = (&results[0], &results[1]);
     println!(
-        "ratios 100,000 / baseline: start {:.2}x · filter p95 {:.2}x · scroll p95 {:.2}x · next p95 {:.2}x · RSS app {:.2}x",
+        "ratios 100,000 / baseline: start {:.2}x · filter p95 {:.2}x · scroll p95 {:.2}x · next p95 {:.2}x (at a person's pace) · RSS app {:.2}x",
         big.start_process_ms / b.start_process_ms,
-        big.filter_p95 / b.filter_p95,
-        big.scroll_p95 / b.scroll_p95,
-        big.next_p95 / b.next_p95,
+        p95(big.paced.filter.clone()) / p95(b.paced.filter.clone()),
+        p95(big.paced.scroll.clone()) / p95(b.paced.scroll.clone()),
+        p95(big.paced.next.clone()) / p95(b.paced.next.clone()),
         big.rss_app / b.rss_app
     );
     println!(
-        "goals (100,000): start ≤ 1500 ms: {} · interactions ≤ 50 ms: {} · RSS ≤ 200 MiB: {}",
+        "goals (100,000): start ≤ 1500 ms: {} · interactions ≤ 50 ms at a person's pace: {} · RSS ≤ 200 MB (190.7 MiB): {}",
         if big.start_process_ms <= 1500.0 {
             "met"
         } else {
             "NOT met"
         },
-        if big.filter_p95.max(big.scroll_p95).max(big.next_p95) <= 50.0 {
+        if big.paced.worst_p95() <= 50.0 {
             "met"
         } else {
             "NOT met"
         },
-        if big.rss_app <= 200.0 {
+        if big.rss_app * 1024.0 * 1024.0 <= 200e6 {
             "met"
         } else {
             "NOT met"

@@ -32,10 +32,13 @@ export async function listenToSync() {
     } else {
       const { kind: _kind, ...s } = e;
       const wasRunning = app.sync?.running ?? false;
+      // A failed attempt changed nothing unless it had got some way (pages pulled are kept):
+      // an office without a link retries every few seconds, and must not reload each time.
+      const gotSomewhere = (app.progress?.items_done ?? 0) > 0;
       app.sync = s;
       if (!s.running) {
         app.progress = null;
-        if (wasRunning || s.report) {
+        if (s.report || (wasRunning && gotSomewhere)) {
           app.dataVersion++;
           void refreshDashboard();
         }

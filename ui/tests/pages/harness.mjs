@@ -48,8 +48,7 @@ export async function openApp(browser, base, n = 5000) {
 export const calls = (page, cmd) => page.evaluate((c) => window.__calls.filter((x) => x.cmd === c), cmd);
 export const total = async (page) => Number((await page.textContent('[data-test="total"] b')).trim());
 
-/** Chooses an option of an Element Plus select. */
+/** Chooses an option of one of the queue's filter drop-downs (native selects). */
 export async function choose(page, selectTest, label) {
-  await page.click(`[data-test="${selectTest}"]`);
-  await page.locator(".el-select-dropdown__item:visible", { hasText: label }).first().click();
+  await page.selectOption(`[data-test="${selectTest}"]`, { label });
 }

@@ -105,6 +105,7 @@
   const callbacks = new Map();
   let nextCb = 1;
   const listeners = [];
+  window.__syncStatus = (online) => ({ ...status(), online });
   window.__emitSync = (payload) => listeners.forEach((h) => callbacks.get(h)?.({ event: "sync", id: h, payload }));
 
   const handlers = {

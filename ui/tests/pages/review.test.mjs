@@ -35,6 +35,16 @@ test("the queue filters by status, flag and search, and virtualizes thousands of
   const last = (await calls(page, "queue")).at(-1).args.filter;
   assert.equal(last.flagged, true);
   assert.equal(last.status, "pending_unit_review");
+  // The other choice, then the first entry, which clears the filter.
+  await choose(page, "filter-flagged", "无疑点");
+  await page.waitForFunction(() => document.querySelector('[data-test="total"] b').textContent.trim() === "15428");
+  assert.equal((await calls(page, "queue")).at(-1).args.filter.flagged, false);
+  await choose(page, "filter-flagged", "有无疑点：全部");
+  await page.waitForFunction(() => document.querySelector('[data-test="total"] b').textContent.trim() === "18000");
+  assert.equal((await calls(page, "queue")).at(-1).args.filter.flagged, null);
+  assert.equal(await page.inputValue('[data-test="filter-flagged"]'), "-1");
+  await choose(page, "filter-flagged", "有疑点");
+  await page.waitForFunction(() => document.querySelector('[data-test="total"] b').textContent.trim() === "2572");
 
   await page.fill('input[data-test="search"]', "阿依古丽");
   await page.waitForFunction(() => Number(document.querySelector('[data-test="total"] b').textContent) < 2572);
@@ -138,5 +148,28 @@ test("sync now shows progress, then the new counts", async () => {
   await page.click('[data-test="sync-now"]');
   await page.waitForFunction(() => document.querySelector('[data-test="online"]').textContent === "在线" && window.__calls.filter((c) => c.cmd === "dashboard").length > 2);
   await page.waitForFunction(() => document.querySelector('[data-test="pending"]').textContent.trim() === "0");
+  assert.deepEqual(errors, []);
+});
+
+test("a failed sync that got nowhere reloads nothing; one that had pulled pages does", async () => {
+  const { page, errors } = await openApp(browser, base);
+  await page.waitForSelector('[data-test="approve"]');
+  const queueCalls = () => page.evaluate(() => window.__calls.filter((c) => c.cmd === "queue").length);
+  const status = await page.evaluate(() => window.__syncStatus(false));
+  const state = (running, error) => ({ kind: "state", running, status, error, report: null, next_in_secs: running ? null : 10 });
+  const refused = { code: "offline", message: "无法连接平台" };
+  const before = await queueCalls();
+  // The link is down: the attempt fails at once, as an office without a link sees every few seconds.
+  await page.evaluate(([a, b]) => { window.__emitSync(a); window.__emitSync(b); }, [state(true, null), state(false, refused)]);
+  await page.waitForSelector('[data-test="sync-error"]');
+  await page.waitForTimeout(300);
+  assert.equal(await queueCalls(), before, "nothing changed, nothing reloaded");
+  // An attempt that pulled some pages before the link dropped has changed the data.
+  await page.evaluate(([a, p, b]) => { window.__emitSync(a); window.__emitSync(p); window.__emitSync(b); }, [
+    state(true, null),
+    { kind: "progress", phase: "pull_declarations", items_done: 200, items_total: 900, bytes_down: 4096, bytes_up: 0 },
+    state(false, refused),
+  ]);
+  await page.waitForFunction((n) => window.__calls.filter((c) => c.cmd === "queue").length > n, before);
   assert.deepEqual(errors, []);
 });
