@@ -219,7 +219,7 @@ impl Rounds {
     }
 }
 
-/// Ten rounds of: a filter on, the filter off, a jump deep into the list, the next item by
+/// Twenty rounds of: a filter on, the filter off, a jump deep into the list, the next item by
 /// keyboard. With `pause`, each interaction starts from a settled app, as at a person's pace:
 /// the work the previous one started after its rows were painted (the detail pane, the
 /// neighbouring pages) is done. Without it, each starts the moment the previous one has
@@ -241,7 +241,7 @@ async fn rounds(s: &Session, total: f64, pause: Option<Duration>) -> Rounds {
         "organized_training",
         "qualification_exam",
     ];
-    for round in 0..10 {
+    for round in 0..20 {
         // A filter on, then off.
         let form = forms[round % forms.len()];
         let before = total;
@@ -273,7 +273,7 @@ async fn rounds(s: &Session, total: f64, pause: Option<Duration>) -> Rounds {
             .await,
         );
         // A jump deep into the list.
-        let row = ((round as f64 * 0.097 + 0.05) * total) as u64;
+        let row = (((round as f64 * 0.0485) + 0.05) * total) as u64;
         settle().await;
         r.scroll.push(
             interaction(
