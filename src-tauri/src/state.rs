@@ -133,23 +133,6 @@ impl AppState {
 }
 
 /// Runs `f` on the open session on the blocking pool, so SQLite never blocks the UI thread.
-/// As [`blocking`], for work that reads the whole database (exports, exchange files, spot-check
-/// draws, a unit's re-evaluation): the page cache it filled is given back afterwards.
-pub async fn blocking_whole<T: Send + 'static>(
-    state: &Arc<AppState>,
-    f: impl FnOnce(&mut Session) -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
-    let log = state.log.clone();
-    blocking(state, move |s| {
-        let result = f(s);
-        if let Err(e) = s.store.release_memory() {
-            log.warn(&format!("cannot release the page cache: {e}"));
-        }
-        result
-    })
-    .await
-}
-
 pub async fn blocking<T: Send + 'static>(
     state: &Arc<AppState>,
     f: impl FnOnce(&mut Session) -> Result<T, AppError> + Send + 'static,

@@ -197,12 +197,6 @@ impl Ctx {
             let started = Instant::now();
             let result = self.run_once(&rt, st, evidence_first);
             self.running.store(false, Ordering::SeqCst);
-            // The worker's connection lives as long as the profile is open; what the sync read
-            // need not stay resident until the next one.
-            if let Err(e) = st.release_memory() {
-                self.log
-                    .warn(&format!("sync worker: cannot release the page cache: {e}"));
-            }
             match result {
                 Ok(report) => {
                     self.log.info(&format!(

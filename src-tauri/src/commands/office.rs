@@ -4,7 +4,7 @@
 
 use super::AppStateRef;
 use crate::error::{AppError, ErrorCode};
-use crate::state::{blocking, blocking_whole, Session};
+use crate::state::{blocking, Session};
 use crate::validate;
 use chrono::Utc;
 use jxjy_core::roster_fix::RowCheck;
@@ -142,7 +142,7 @@ pub async fn spotcheck_create(
         min_per_form: input.min_per_form,
         seed,
     };
-    blocking_whole(state.inner(), move |s| {
+    blocking(state.inner(), move |s| {
         let who = s.reviewer()?;
         let year = match input.year {
             Some(y) if (2000..=2100).contains(&y) => y,
@@ -212,7 +212,7 @@ pub struct Written {
 pub async fn spotcheck_export(state: AppStateRef<'_>, id: String) -> Result<Written, AppError> {
     validate::id("材料包编号", &id)?;
     let dir = state.exports.clone();
-    blocking_whole(state.inner(), move |s| {
+    blocking(state.inner(), move |s| {
         let view = s.store.spotcheck_pack(&id)?;
         let unit = s.store.meta("unit_name")?.unwrap_or_default();
         let name = format!(
@@ -261,7 +261,7 @@ pub async fn export_xlsx(state: AppStateRef<'_>, input: ExportInput) -> Result<W
         validate::text("搜索内容", q, 64)?;
     }
     let dir = state.exports.clone();
-    blocking_whole(state.inner(), move |s| {
+    blocking(state.inner(), move |s| {
         let who = s.reviewer()?;
         let year = year(s)?;
         let full = if input.full_ids {
@@ -398,7 +398,7 @@ pub async fn roster_import_check(
 /// Applies the rows without errors of the sheet checked under `token`.
 #[tauri::command]
 pub async fn roster_import_apply(state: AppStateRef<'_>, token: u64) -> Result<u64, AppError> {
-    blocking_whole(state.inner(), move |s| {
+    blocking(state.inner(), move |s| {
         let Some((t, rows)) = s.pending_roster.take() else {
             return Err(AppError::new(ErrorCode::NotAllowed, "请先选择并检查表格"));
         };
@@ -449,7 +449,7 @@ pub async fn exchange_export(
         }
     };
     let dir = state.exports.clone();
-    blocking_whole(state.inner(), move |s| {
+    blocking(state.inner(), move |s| {
         let (salt, nonce_prefix) = keys::exchange_random()?;
         let seal = Seal {
             passphrase: &input.passphrase,
@@ -506,7 +506,7 @@ pub async fn exchange_import(
     let bytes = raw_body(&request)?.to_vec();
     let pass = header_text(&request, "x-passphrase")?;
     validate::text("口令", &pass, 200)?;
-    let result = blocking_whole(state.inner(), move |s| {
+    let result = blocking(state.inner(), move |s| {
         let who = s
             .store
             .meta("username")?

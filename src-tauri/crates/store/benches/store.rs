@@ -182,25 +182,6 @@ fn main() {
         report(&format!("queue: {name}"), xs, None, Some(base));
     }
     report("queue: all filters", all, Some(20.0), Some(base));
-    // What the page cache holds after the queries, and what giving it back returns (the app's
-    // sync worker does so after each sync, the app after each whole-database export).
-    let rss_mib = || {
-        std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with("VmRSS:"))
-                    .and_then(|l| l.split_whitespace().nth(1))
-                    .and_then(|v| v.parse::<f64>().ok())
-            })
-            .map_or(0.0, |kib| kib / 1024.0)
-    };
-    let before = rss_mib();
-    store.release_memory().unwrap();
-    println!(
-        "memory: RSS {before:.0} MiB after the queries, {:.0} MiB after release_memory",
-        rss_mib()
-    );
     report(
         "open (keyring key + migration check)",
         opens,

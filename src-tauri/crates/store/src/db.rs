@@ -99,15 +99,6 @@ impl Store {
         &self.path
     }
 
-    /// Gives back the page cache's memory (up to `cache_size`, 64 MiB) to the allocator. A
-    /// connection keeps what a sync or a whole-database export read for as long as it lives,
-    /// and the sync worker's lives as long as the app: after a full pull of a large unit that
-    /// is tens of megabytes held for nothing. Costs the next query a few cold page reads.
-    pub fn release_memory(&self) -> Result<(), StoreError> {
-        self.conn.execute_batch("PRAGMA shrink_memory;")?;
-        Ok(())
-    }
-
     /// `PRAGMA integrity_check`: `ok` or the first problems found.
     pub fn integrity_check(&self) -> Result<String, StoreError> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
