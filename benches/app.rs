@@ -63,94 +63,81 @@ fn fill(home: &Home, staff: usize) {
     .unwrap();
 }
 
-/// Resident memory of the app process and of the WebKit processes it started, in MiB.
-fn rss_mib(app_binary: &str) -> (f64, f64) {
-    let mut app = 0.0;
-    let mut total = 0.0;
+/// The value (first number) of the `name` line of a /proc file such as `status`.
+fn proc_field(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find(|l| l.starts_with(name))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(0.0)
+}
+
+/// The app process's memory, in MiB.
+#[derive(Default)]
+struct Memory {
+    /// Resident (VmRSS).
+    rss: f64,
+    /// Of that, anonymous pages, and file-backed (shared libraries, mostly) with shared memory.
+    anon: f64,
+    file: f64,
+    /// Proportional set size: each shared page divided among the processes mapping it — the
+    /// libraries it shares with the WebKit processes count a share each.
+    pss: f64,
+    /// Resident, with the WebKit processes it started.
+    with_webkit: f64,
+}
+
+fn memory(app_binary: &str) -> Memory {
     let Ok(procs) = std::fs::read_dir("/proc") else {
-        return (0.0, 0.0);
+        return Memory::default();
     };
-    let mut app_pid = None;
+    let mut app = None;
+    // (pid, parent, executable, VmRSS in MiB)
     let mut all: Vec<(u32, u32, String, f64)> = Vec::new();
     for p in procs.flatten() {
         let Ok(pid) = p.file_name().to_string_lossy().parse::<u32>() else {
             continue;
         };
         let status = std::fs::read_to_string(p.path().join("status")).unwrap_or_default();
-        let field = |name: &str| {
-            status
-                .lines()
-                .find(|l| l.starts_with(name))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<f64>().ok())
-                .unwrap_or(0.0)
-        };
         let exe = std::fs::read_link(p.path().join("exe"))
             .map(|e| e.to_string_lossy().into_owned())
             .unwrap_or_default();
-        all.push((
-            pid,
-            field("PPid:") as u32,
-            exe.clone(),
-            field("VmRSS:") / 1024.0,
-        ));
+        let rss = proc_field(&status, "VmRSS:") / 1024.0;
+        all.push((pid, proc_field(&status, "PPid:") as u32, exe.clone(), rss));
         if exe == app_binary {
-            app_pid = Some(pid);
+            let rollup = std::fs::read_to_string(p.path().join("smaps_rollup")).unwrap_or_default();
+            app = Some((
+                pid,
+                Memory {
+                    rss,
+                    anon: proc_field(&status, "RssAnon:") / 1024.0,
+                    file: (proc_field(&status, "RssFile:") + proc_field(&status, "RssShmem:"))
+                        / 1024.0,
+                    pss: proc_field(&rollup, "Pss:") / 1024.0,
+                    with_webkit: 0.0,
+                },
+            ));
         }
     }
-    if let Some(pid) = app_pid {
-        for (p, ppid, exe, rss) in &all {
-            if *p == pid {
-                app = *rss;
-                total += rss;
-            } else if *ppid == pid && exe.contains("WebKit") {
-                total += rss;
-            }
-        }
-    }
-    (app, total)
+    let Some((pid, mut m)) = app else {
+        return Memory::default();
+    };
+    m.with_webkit = all
+        .iter()
+        .filter(|(p, ppid, exe, _)| *p == pid || (*ppid == pid && exe.contains("WebKit")))
+        .map(|(_, _, _, rss)| rss)
+        .sum();
+    m
 }
 
-/// The app process's RssAnon, RssFile (+ RssShmem) and proportional set size (PSS: each
-/// shared page divided among the processes mapping it — the libraries it shares with the WebKit
-/// processes count a share each), in MiB.
-fn rss_split(app_binary: &str) -> (f64, f64, f64) {
-    for p in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let exe = std::fs::read_link(p.path().join("exe")).unwrap_or_default();
-        if exe.to_string_lossy() != app_binary {
-            continue;
-        }
-        let status = std::fs::read_to_string(p.path().join("status")).unwrap_or_default();
-        let kib = |name: &str| {
-            status
-                .lines()
-                .find(|l| l.starts_with(name))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<f64>().ok())
-                .unwrap_or(0.0)
-        };
-        let rollup = std::fs::read_to_string(p.path().join("smaps_rollup")).unwrap_or_default();
-        let pss = rollup
-            .lines()
-            .find(|l| l.starts_with("Pss:"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0);
-        return (
-            kib("RssAnon:") / 1024.0,
-            (kib("RssFile:") + kib("RssShmem:")) / 1024.0,
-            pss / 1024.0,
-        );
-    }
-    (0.0, 0.0, 0.0)
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
+fn median(xs: &[f64]) -> f64 {
+    let mut xs = xs.to_vec();
     xs.sort_by(|a, b| a.total_cmp(b));
     xs[xs.len() / 2]
 }
 
-fn p95(mut xs: Vec<f64>) -> f64 {
+fn p95(xs: &[f64]) -> f64 {
+    let mut xs = xs.to_vec();
     xs.sort_by(|a, b| a.total_cmp(b));
     xs[((xs.len() as f64) * 0.95).ceil() as usize - 1]
 }
@@ -181,13 +168,7 @@ struct Figures {
     start_page_ms: f64,
     paced: Rounds,
     back_to_back: Rounds,
-    rss_app: f64,
-    /// The app process's resident memory split into anonymous and file-backed (shared
-    /// libraries, mostly) pages, in MiB.
-    rss_anon: f64,
-    rss_file: f64,
-    pss_app: f64,
-    rss_total: f64,
+    memory: Memory,
     total: f64,
 }
 
@@ -201,20 +182,20 @@ struct Rounds {
 
 impl Rounds {
     fn worst_p95(&self) -> f64 {
-        p95(self.filter.clone())
-            .max(p95(self.scroll.clone()))
-            .max(p95(self.next.clone()))
+        p95(&self.filter)
+            .max(p95(&self.scroll))
+            .max(p95(&self.next))
     }
 
     fn describe(&self) -> String {
         format!(
             "filter p95 {:.1} ms (median {:.1}) · scroll p95 {:.1} ms (median {:.1}) · next item p95 {:.1} ms (median {:.1})",
-            p95(self.filter.clone()),
-            median(self.filter.clone()),
-            p95(self.scroll.clone()),
-            median(self.scroll.clone()),
-            p95(self.next.clone()),
-            median(self.next.clone())
+            p95(&self.filter),
+            median(&self.filter),
+            p95(&self.scroll),
+            median(&self.scroll),
+            p95(&self.next),
+            median(&self.next)
         )
     }
 }
@@ -353,8 +334,7 @@ async fn measure(app: &str, home: &Path) -> Figures {
     // selection settles, then renders).
     let paced = rounds(&s, total, Some(Duration::from_millis(400))).await;
     let back_to_back = rounds(&s, total, None).await;
-    let (rss_app, rss_total) = rss_mib(app);
-    let (rss_anon, rss_file, pss_app) = rss_split(app);
+    let memory = memory(app);
     s.close().await;
     drop(driver);
     Figures {
@@ -363,11 +343,7 @@ async fn measure(app: &str, home: &Path) -> Figures {
         start_page_ms,
         paced,
         back_to_back,
-        rss_anon,
-        rss_file,
-        pss_app,
-        rss_app,
-        rss_total,
+        memory,
         total,
     }
 }
@@ -398,7 +374,7 @@ fn main() {
         let f = rt.block_on(measure(app, &dir));
         println!(
             "{}: {} declarations in the queue · start {:.0} ms from the app process's start to the queue (WebDriver launch to queue {:.0} ms; page load to queue {:.0} ms) · RSS app {:.0} MiB (anonymous {:.0}, file-backed {:.0}; PSS {:.0}), with WebKit {:.0} MiB",
-            label, f.total, f.start_process_ms, f.start_wall_ms, f.start_page_ms, f.rss_app, f.rss_anon, f.rss_file, f.pss_app, f.rss_total
+            label, f.total, f.start_process_ms, f.start_wall_ms, f.start_page_ms, f.memory.rss, f.memory.anon, f.memory.file, f.memory.pss, f.memory.with_webkit
         );
         println!("  at a person's pace: {}", f.paced.describe());
         println!("  back to back:       {}", f.back_to_back.describe());
@@ -408,10 +384,10 @@ fn main() {
     println!(
         "ratios 100,000 / baseline: start {:.2}x · filter p95 {:.2}x · scroll p95 {:.2}x · next p95 {:.2}x (at a person's pace) · RSS app {:.2}x",
         big.start_process_ms / b.start_process_ms,
-        p95(big.paced.filter.clone()) / p95(b.paced.filter.clone()),
-        p95(big.paced.scroll.clone()) / p95(b.paced.scroll.clone()),
-        p95(big.paced.next.clone()) / p95(b.paced.next.clone()),
-        big.rss_app / b.rss_app
+        p95(&big.paced.filter) / p95(&b.paced.filter),
+        p95(&big.paced.scroll) / p95(&b.paced.scroll),
+        p95(&big.paced.next) / p95(&b.paced.next),
+        big.memory.rss / b.memory.rss
     );
     println!(
         "goals (100,000): start ≤ 1500 ms: {} · interactions ≤ 50 ms at a person's pace: {} · RSS ≤ 200 MB (190.7 MiB): {}",
@@ -425,7 +401,7 @@ fn main() {
         } else {
             "NOT met"
         },
-        if big.rss_app * 1024.0 * 1024.0 <= 200e6 {
+        if big.memory.rss * 1024.0 * 1024.0 <= 200e6 {
             "met"
         } else {
             "NOT met"
