@@ -5,6 +5,7 @@ pub mod applog;
 pub mod bindings;
 pub mod commands;
 pub mod error;
+pub mod render_env;
 pub mod state;
 pub mod sync_worker;
 pub mod validate;
@@ -85,12 +86,7 @@ pub fn setup<R: Runtime>(
 /// CLI; `JXJY_SYNC_INTERVAL_SECS` changes the automatic sync interval.
 pub fn run() {
     let _ = STARTED_AT_MS.set(chrono::Utc::now().timestamp_millis());
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        // WebKitGTK's compositing costs 40–60 ms a frame under software rendering (office PCs
-        // without GPU acceleration, remote sessions, Xvfb) against 16 ms without it; the UI has
-        // no 3D or video. `WEBKIT_DISABLE_COMPOSITING_MODE=0` turns it back on.
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
-    }
+    render_env::apply();
     let backend = std::env::var("JXJY_KEYRING").unwrap_or_default();
     let Some(backend) = jxjy_store::keys::Backend::parse(&backend) else {
         eprintln!("error: JXJY_KEYRING must be os, keyutils or memory, not `{backend}`");
