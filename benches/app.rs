@@ -1,8 +1,10 @@
 //! End-to-end benchmark of the desktop app (release build, real WebKit window under Xvfb,
 //! driven through WebDriver): start to an interactive queue, filter / scroll / next-item
 //! interactions, and resident memory, with 100,000 declarations cached — against a baseline of
-//! 1,000 declarations measured in the same run. Run by `scripts/bench-app.sh` (it provides
-//! Xvfb, tauri-driver and a kernel keyring session shared with the app).
+//! 1,000 declarations measured in the same run — and resident memory after the app's first
+//! sync of a 100,000-declaration unit from the reference platform on loopback. Run by
+//! `scripts/bench-app.sh` (it provides Xvfb, tauri-driver and a kernel keyring session shared
+//! with the app).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 #[path = "../tests/support/webdriver.rs"]
@@ -11,6 +13,9 @@ mod webdriver;
 use chrono::NaiveDate;
 use jxjy_core::synth::{generate, SynthParams};
 use jxjy_core::RuleSet;
+use jxjy_platform::api::Config;
+use jxjy_platform::faults::{FaultConfig, RateLimiter};
+use jxjy_platform::seed::{seed, SeedParams};
 use jxjy_store::keys::{self, Sensitive, Tokens};
 use jxjy_store::{Home, ProfileName, Store};
 use serde_json::Value;
@@ -348,6 +353,81 @@ async fn measure(app: &str, home: &Path) -> Figures {
     }
 }
 
+/// Memory around the app's first sync of a whole 100,000-declaration unit from the reference
+/// platform on loopback, through the first-run screen as a reviewer does it.
+struct FirstSync {
+    seconds: f64,
+    /// The moment the sync has finished.
+    after: Memory,
+    /// The queue open, ten seconds later.
+    settled: Memory,
+}
+
+async fn first_sync(app: &str, root: &Path) -> FirstSync {
+    let db = root.join("platform.db");
+    let mut conn = jxjy_platform::db::open(&db).unwrap();
+    let account = seed(
+        &mut conn,
+        &SeedParams {
+            units: 1,
+            staff_per_unit: 10_000,
+            declarations_per_staff: 10,
+            evidence: false,
+            seed: 5,
+            year: 2019,
+        },
+    )
+    .unwrap()
+    .accounts[0]
+        .clone();
+    let addr = jxjy_platform::api::spawn_server(
+        "127.0.0.1:0",
+        conn,
+        Config::default(),
+        FaultConfig::default(),
+        RateLimiter::new(0.0, 1.0),
+    )
+    .await
+    .unwrap();
+    let driver = DriverProcess(
+        Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
+            .args(["--port", "4444", "--native-port", "4445"])
+            .env("JXJY_HOME", root.join("home"))
+            .env("JXJY_KEYRING", "keyutils")
+            .spawn()
+            .unwrap(),
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let s = Driver::new(4444).session(app).await;
+    s.fill("input[data-test=server]", &format!("http://{addr}"))
+        .await;
+    s.fill("input[data-test=username]", &account.username).await;
+    s.fill("input[data-test=password]", &account.password).await;
+    let login = s.wait("[data-test=login]", 10).await;
+    let t = Instant::now();
+    s.click(&login).await;
+    s.wait_for(
+        "the first sync",
+        "document.querySelector('[data-test=start-review]')?.textContent.trim() === '开始审核'",
+        900,
+    )
+    .await;
+    let seconds = t.elapsed().as_secs_f64();
+    let after = memory(app);
+    let start = s.wait("[data-test=start-review]", 5).await;
+    s.click(&start).await;
+    s.wait("[data-test=queue-row][data-id]", 60).await;
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let settled = memory(app);
+    s.close().await;
+    drop(driver);
+    FirstSync {
+        seconds,
+        after,
+        settled,
+    }
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
@@ -380,6 +460,13 @@ fn main() {
         println!("  back to back:       {}", f.back_to_back.describe());
         results.push(f);
     }
+    let dir = root.join("first-sync");
+    let _ = std::fs::create_dir_all(&dir);
+    let f = rt.block_on(first_sync(app, &dir));
+    println!(
+        "first sync of 100,000 declarations through the app: {:.1} s · RSS app right after {:.0} MiB (anonymous {:.0}), with the queue open 10 s later {:.0} MiB (anonymous {:.0})",
+        f.seconds, f.after.rss, f.after.anon, f.settled.rss, f.settled.anon
+    );
     let (b, big) = (&results[0], &results[1]);
     println!(
         "ratios 100,000 / baseline: start {:.2}x · filter p95 {:.2}x · scroll p95 {:.2}x · next p95 {:.2}x (at a person's pace) · RSS app {:.2}x",
@@ -390,7 +477,7 @@ fn main() {
         big.memory.rss / b.memory.rss
     );
     println!(
-        "goals (100,000): start ≤ 1500 ms: {} · interactions ≤ 50 ms at a person's pace: {} · RSS ≤ 200 MB (190.7 MiB): {}",
+        "goals (100,000): start ≤ 1500 ms: {} · interactions ≤ 50 ms at a person's pace: {} · RSS ≤ 200 MB (190.7 MiB), cached and after a first sync: {}",
         if big.start_process_ms <= 1500.0 {
             "met"
         } else {
@@ -401,7 +488,7 @@ fn main() {
         } else {
             "NOT met"
         },
-        if big.memory.rss * 1024.0 * 1024.0 <= 200e6 {
+        if big.memory.rss.max(f.after.rss).max(f.settled.rss) * 1024.0 * 1024.0 <= 200e6 {
             "met"
         } else {
             "NOT met"

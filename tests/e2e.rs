@@ -51,12 +51,6 @@ async fn shot(s: &Session, dir: &Option<PathBuf>, name: &str) {
 /// True when no Element Plus dialog overlay is showing.
 const NO_DIALOG: &str = "![...document.querySelectorAll('.el-overlay')].some(o => o.offsetParent !== null || getComputedStyle(o).display !== 'none')";
 
-async fn set_input(s: &Session, css: &str, text: &str) {
-    let el = s.wait(css, 20).await;
-    s.clear(&el).await;
-    s.type_into(&el, text).await;
-}
-
 #[test]
 #[ignore = "needs a display, tauri-driver and WebKitWebDriver: run by scripts/test.sh under xvfb-run"]
 fn review_in_the_real_app_reaches_the_platform() {
@@ -120,16 +114,17 @@ async fn run() {
         .await;
 
     // First run: log in; the first sync runs with progress.
-    set_input(&s, "input[data-test=server]", &format!("http://{addr}")).await;
-    set_input(&s, "input[data-test=username]", &account.username).await;
-    set_input(&s, "input[data-test=password]", "wrong").await;
+    s.fill("input[data-test=server]", &format!("http://{addr}"))
+        .await;
+    s.fill("input[data-test=username]", &account.username).await;
+    s.fill("input[data-test=password]", "wrong").await;
     let login = s.wait("[data-test=login]", 10).await;
     s.click(&login).await;
     let err = s.wait("[data-test=login-error]", 20).await;
     let message = s.text(&err).await;
     assert!(message.contains("用户名或密码不正确"), "{message}");
     shot(&s, &screenshots, "01-login").await;
-    set_input(&s, "input[data-test=password]", &account.password).await;
+    s.fill("input[data-test=password]", &account.password).await;
     s.click(&login).await;
     s.wait("[data-test=first-sync]", 20).await;
     s.wait_for(
@@ -214,7 +209,7 @@ async fn run() {
     let tab = s.wait("[data-test=tab-office]", 5).await;
     s.click(&tab).await;
     s.wait("[data-test=spotcheck-panel]", 20).await;
-    set_input(&s, "input[data-test=spot-seed]", "20191231").await;
+    s.fill("input[data-test=spot-seed]", "20191231").await;
     let create = s.wait("[data-test=spot-create]", 5).await;
     s.click(&create).await;
     s.wait("[data-test=spot-items] .el-table__row", 20).await;
@@ -259,8 +254,8 @@ async fn run() {
     s.click(&part).await;
     let snapshot = s.wait("[data-test=ex-kind-snapshot]", 5).await;
     s.click(&snapshot).await;
-    set_input(&s, "input[data-test=ex-pass]", "团场口令-2026").await;
-    set_input(&s, "input[data-test=ex-pass2]", "团场口令-2026").await;
+    s.fill("input[data-test=ex-pass]", "团场口令-2026").await;
+    s.fill("input[data-test=ex-pass2]", "团场口令-2026").await;
     let ex = s.wait("[data-test=ex-export]", 5).await;
     s.click(&ex).await;
     s.wait("[data-test=ex-written]", 30).await;

@@ -5,6 +5,7 @@ pub mod applog;
 pub mod bindings;
 pub mod commands;
 pub mod error;
+pub mod memory;
 pub mod render_env;
 pub mod state;
 pub mod sync_worker;

@@ -132,6 +132,10 @@ impl AppState {
     }
 }
 
+/// Work on the store that takes this long has read, built and dropped whole-unit data (an
+/// exchange file imported, a workbook written): its freed memory goes back to the system.
+const HEAVY: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// Runs `f` on the open session on the blocking pool, so SQLite never blocks the UI thread.
 pub async fn blocking<T: Send + 'static>(
     state: &Arc<AppState>,
@@ -139,7 +143,11 @@ pub async fn blocking<T: Send + 'static>(
 ) -> Result<T, AppError> {
     let state = state.clone();
     tauri::async_runtime::spawn_blocking(move || {
+        let started = std::time::Instant::now();
         let result = state.with(f);
+        if started.elapsed() >= HEAVY {
+            crate::memory::give_back();
+        }
         if let Err(e) = &result {
             if e.code == ErrorCode::Internal || e.code == ErrorCode::Database {
                 state.log.error(&format!("{:?}: {}", e.code, e.message));

@@ -173,6 +173,13 @@ impl Session {
             .unwrap();
     }
 
+    /// Waits for the text field `css`, empties it and types `text` into it.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let el = self.wait(css, 20).await;
+        self.clear(&el).await;
+        self.type_into(&el, text).await;
+    }
+
     pub async fn text(&self, el: &str) -> String {
         self.get(&format!("/element/{el}/text"))
             .await

@@ -108,6 +108,12 @@ impl Store {
         Ok(rows.join("; "))
     }
 
+    /// Empties the connection's page cache (up to 64 MiB after a large sync) into the
+    /// allocator; it fills again with what the next queries read.
+    pub fn release_cache(&self) -> Result<(), StoreError> {
+        Ok(self.conn.execute_batch("PRAGMA shrink_memory;")?)
+    }
+
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<i64, StoreError> {
         Ok(self
