@@ -174,6 +174,8 @@ fn main() {
         let mut xs = Vec::new();
         for _ in 0..60 {
             let f = make(&mut rng);
+            // The query itself, its count not remembered from an earlier round.
+            store.forget_counts();
             let t = Instant::now();
             store.queue(&f).unwrap();
             xs.push(t.elapsed());
@@ -182,6 +184,37 @@ fn main() {
         report(&format!("queue: {name}"), xs, None, Some(base));
     }
     report("queue: all filters", all, Some(20.0), Some(base));
+    // A reviewer switching back and forth among a few filters: the counts are remembered.
+    for remembered in [false, true] {
+        let mut switching = Vec::new();
+        for i in 0..60 {
+            let f = QueueFilter {
+                status: Some(Status::PendingUnitReview),
+                form: [None, Some(Form::OnlineCourse), Some(Form::BaseTraining)][i % 3],
+                limit: 25,
+                ..QueueFilter::default()
+            };
+            if !remembered {
+                store.forget_counts();
+            }
+            let t = Instant::now();
+            store.queue(&f).unwrap();
+            switching.push(t.elapsed());
+        }
+        report(
+            &format!(
+                "queue: switching among three filters, counts {}",
+                if remembered {
+                    "remembered"
+                } else {
+                    "counted each time"
+                }
+            ),
+            switching,
+            None,
+            Some(base),
+        );
+    }
     report(
         "open (keyring key + migration check)",
         opens,

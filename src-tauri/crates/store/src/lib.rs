@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod batch;
 mod codes;
+mod count_cache;
 pub mod db;
 pub mod decide;
 pub mod error;

@@ -239,11 +239,12 @@ impl Store {
         let total: i64 = if f.skip_total {
             -1
         } else {
-            self.conn.query_row(
-                &format!("SELECT count(*) FROM declarations d WHERE {filter}"),
-                rusqlite::params_from_iter(args.iter()),
-                |r| r.get(0),
-            )?
+            let sql = format!("SELECT count(*) FROM declarations d WHERE {filter}");
+            let key = format!("{sql} {args:?}");
+            self.counts.borrow_mut().get(&self.conn, key, || {
+                self.conn
+                    .query_row(&sql, rusqlite::params_from_iter(args.iter()), |r| r.get(0))
+            })?
         };
         let dir = if f.descending { "DESC" } else { "ASC" };
         let limit = if f.limit == 0 { 50 } else { f.limit.min(500) };
