@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { actionFor, step } from "./keyboard";
-import { PageCache, pagesFor, visibleRange } from "./pages";
+import { PAGE, PageCache, pagesFor, visibleRange } from "./pages";
 import { changedFields, formatBytes, formatHours, formatWhen, localIsoDate, percent } from "./format";
 
 describe("keyboard", () => {
@@ -56,7 +56,7 @@ describe("windowed pages", () => {
     const c = new PageCache<number>();
     for (let p = 0; p < 100; p++) c.put(p, [p], c.generation);
     c.trim([50], 10);
-    expect(c.row(50 * 100)).toBe(50);
+    expect(c.row(50 * PAGE)).toBe(50);
     expect(c.row(0)).toBeUndefined();
   });
 });
