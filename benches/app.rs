@@ -7,30 +7,22 @@
 //! with the app).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
+#[path = "../tests/support/platform.rs"]
+mod platform;
 #[path = "../tests/support/webdriver.rs"]
 mod webdriver;
 
 use chrono::NaiveDate;
 use jxjy_core::synth::{generate, SynthParams};
 use jxjy_core::RuleSet;
-use jxjy_platform::api::Config;
-use jxjy_platform::faults::{FaultConfig, RateLimiter};
-use jxjy_platform::seed::{seed, SeedParams};
+use jxjy_platform::seed::SeedParams;
 use jxjy_store::keys::{self, Sensitive, Tokens};
 use jxjy_store::{Home, ProfileName, Store};
 use serde_json::Value;
+use std::ffi::OsStr;
 use std::path::Path;
-use std::process::{Child, Command};
 use std::time::{Duration, Instant};
-use webdriver::{Driver, Session};
-
-struct DriverProcess(Child);
-impl Drop for DriverProcess {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
-        let _ = self.0.wait();
-    }
-}
+use webdriver::{Driver, DriverProcess, Session};
 
 /// A logged-in profile (offline: the platform address points nowhere) with `staff × 10`
 /// declarations, evaluated.
@@ -299,14 +291,10 @@ async fn rounds(s: &Session, total: f64, pause: Option<Duration>) -> Rounds {
 }
 
 async fn measure(app: &str, home: &Path) -> Figures {
-    let driver = DriverProcess(
-        Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
-            .args(["--port", "4444", "--native-port", "4445"])
-            .env("JXJY_HOME", home)
-            .env("JXJY_KEYRING", "keyutils")
-            .spawn()
-            .unwrap(),
-    );
+    let driver = DriverProcess::start([
+        ("JXJY_HOME", home.as_os_str()),
+        ("JXJY_KEYRING", OsStr::new("keyutils")),
+    ]);
     tokio::time::sleep(Duration::from_millis(500)).await;
     let t0 = Instant::now();
     let s = Driver::new(4444).session(app).await;
@@ -379,10 +367,8 @@ struct FirstSync {
 }
 
 async fn first_sync(app: &str, root: &Path) -> FirstSync {
-    let db = root.join("platform.db");
-    let mut conn = jxjy_platform::db::open(&db).unwrap();
-    let account = seed(
-        &mut conn,
+    let (addr, account) = platform::serve_seeded(
+        &root.join("platform.db"),
         &SeedParams {
             units: 1,
             staff_per_unit: 10_000,
@@ -392,26 +378,12 @@ async fn first_sync(app: &str, root: &Path) -> FirstSync {
             year: 2019,
         },
     )
-    .unwrap()
-    .accounts[0]
-        .clone();
-    let addr = jxjy_platform::api::spawn_server(
-        "127.0.0.1:0",
-        conn,
-        Config::default(),
-        FaultConfig::default(),
-        RateLimiter::new(0.0, 1.0),
-    )
-    .await
-    .unwrap();
-    let driver = DriverProcess(
-        Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
-            .args(["--port", "4444", "--native-port", "4445"])
-            .env("JXJY_HOME", root.join("home"))
-            .env("JXJY_KEYRING", "keyutils")
-            .spawn()
-            .unwrap(),
-    );
+    .await;
+    let home = root.join("home");
+    let driver = DriverProcess::start([
+        ("JXJY_HOME", home.as_os_str()),
+        ("JXJY_KEYRING", OsStr::new("keyutils")),
+    ]);
     tokio::time::sleep(Duration::from_millis(500)).await;
     let s = Driver::new(4444).session(app).await;
     s.fill("input[data-test=server]", &format!("http://{addr}"))

@@ -8,26 +8,15 @@
 
 mod support;
 
-use jxjy_platform::api::Config;
-use jxjy_platform::faults::{FaultConfig, RateLimiter};
-use jxjy_platform::seed::{seed, SeedParams};
+use jxjy_platform::seed::SeedParams;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
 use std::time::Duration;
-use support::webdriver::{Driver, Session};
+use support::platform::serve_seeded;
+use support::webdriver::{Driver, DriverProcess, Session};
 
 /// Clicks the first loaded row that has no flag and is not decided yet; gives its id.
 const CLICK_CLEAN_ROW: &str = "(() => { const r = [...document.querySelectorAll('[data-test=queue-row][data-id]')].find(r => !r.querySelector('[data-test=flag]') && !r.textContent.includes('已审核')); if (r) { r.click(); return r.dataset.id; } return null; })()";
-
-struct DriverProcess(Child);
-
-impl Drop for DriverProcess {
-    fn drop(&mut self) {
-        // SIGTERM, so tauri-driver stops its WebKitWebDriver child too.
-        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
-        let _ = self.0.wait();
-    }
-}
 
 fn temp_dir(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("jxjy-e2e-{tag}-{}", std::process::id()));
@@ -71,7 +60,6 @@ async fn run() {
 
     // The reference platform, seeded, on loopback.
     let db = temp_dir("platform").join("platform.db");
-    let mut conn = jxjy_platform::db::open(&db).unwrap();
     let params = SeedParams {
         units: 1,
         staff_per_unit: 60,
@@ -80,35 +68,21 @@ async fn run() {
         seed: 5,
         year: 2019,
     };
-    let account = seed(&mut conn, &params).unwrap().accounts[0].clone();
-    let addr = jxjy_platform::api::spawn_server(
-        "127.0.0.1:0",
-        conn,
-        Config::default(),
-        FaultConfig::default(),
-        RateLimiter::new(0.0, 1.0),
-    )
-    .await
-    .unwrap();
+    let (addr, account) = serve_seeded(&db, &params).await;
 
     // The app, launched by WebKitWebDriver through tauri-driver, with a fresh data folder.
     let home = temp_dir("home");
     let exports = home.join("exports");
-    let driver = DriverProcess(
-        Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
-            .args(["--port", "4444", "--native-port", "4445"])
-            .env("JXJY_HOME", &home)
-            .env("JXJY_KEYRING", "memory")
-            .env("JXJY_EXPORT_DIR", &exports)
-            // WebKitWebDriver's screenshots hang without compositing (the app turns it off).
-            .envs(
-                screenshots
-                    .as_ref()
-                    .map(|_| ("WEBKIT_DISABLE_COMPOSITING_MODE", "0")),
-            )
-            .spawn()
-            .expect("tauri-driver is not installed (cargo install tauri-driver --locked)"),
-    );
+    let mut envs = vec![
+        ("JXJY_HOME", home.as_os_str()),
+        ("JXJY_KEYRING", OsStr::new("memory")),
+        ("JXJY_EXPORT_DIR", exports.as_os_str()),
+    ];
+    if screenshots.is_some() {
+        // WebKitWebDriver's screenshots hang without compositing (the app turns it off).
+        envs.push(("WEBKIT_DISABLE_COMPOSITING_MODE", OsStr::new("0")));
+    }
+    let driver = DriverProcess::start(envs);
     let s = Driver::new(4444)
         .session(env!("CARGO_BIN_EXE_jxjy-review"))
         .await;

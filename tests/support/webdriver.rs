@@ -3,9 +3,35 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::{json, Value};
+use std::ffi::OsStr;
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// `tauri-driver` on ports 4444 (WebDriver) and 4445 (WebKitWebDriver), passing `envs` to the
+/// app it launches (`TAURI_DRIVER` names another binary); stopped when dropped.
+pub struct DriverProcess(Child);
+
+impl DriverProcess {
+    pub fn start<'a>(envs: impl IntoIterator<Item = (&'a str, &'a OsStr)>) -> DriverProcess {
+        DriverProcess(
+            Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
+                .args(["--port", "4444", "--native-port", "4445"])
+                .envs(envs)
+                .spawn()
+                .expect("tauri-driver is not installed (cargo install tauri-driver --locked)"),
+        )
+    }
+}
+
+impl Drop for DriverProcess {
+    fn drop(&mut self) {
+        // SIGTERM, so tauri-driver stops its WebKitWebDriver child too.
+        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+        let _ = self.0.wait();
+    }
+}
 
 pub struct Driver {
     http: reqwest::Client,
