@@ -213,7 +213,8 @@
       calls.push({ cmd, args: JSON.parse(JSON.stringify(args)), headers: options.headers ?? {} });
       const h = handlers[cmd];
       if (!h) throw { code: "internal", message: `mock: unknown command ${cmd}` };
-      await new Promise((r) => setTimeout(r, 1));
+      // A test may slow the queue's answers (window.__queueDelay, ms), as a slow disk would.
+      await new Promise((r) => setTimeout(r, cmd === "queue" ? (window.__queueDelay ?? 1) : 1));
       // A copy, as the real IPC delivers: the page never shares objects with the backend.
       const out = h(args);
       return out === undefined || out === null ? out : structuredClone(out);

@@ -53,6 +53,30 @@ test("the queue filters by status, flag and search, and virtualizes thousands of
   assert.deepEqual(errors, []);
 });
 
+test("a jump to rows not fetched yet draws them once, with data; placeholders only when the answer is slow", async () => {
+  const { page, errors } = await openApp(browser, base, 20000);
+  const rowAt = (n) => `[data-test="queue-row"][data-id][style*="top: ${n * 56}px"]`;
+  const jump = (n) => page.locator('[data-test="queue-list"]').evaluate((el, top) => (el.scrollTop = top), n * 56);
+  // Counts every moment a "加载中…" row was in the list.
+  await page.evaluate(() => {
+    window.__placeholders = 0;
+    new MutationObserver(() => {
+      if (document.querySelector('[data-test="queue-row"]:not([data-id])')) window.__placeholders++;
+    }).observe(document.querySelector('[data-test="queue-list"]'), { subtree: true, childList: true });
+  });
+  await page.evaluate(() => (window.__queueDelay = 20));
+  await jump(9000);
+  await page.waitForSelector(rowAt(9000));
+  assert.equal(await page.evaluate(() => window.__placeholders), 0, "a quick answer is drawn with no placeholder first");
+  await page.evaluate(() => (window.__queueDelay = 600));
+  await jump(14000);
+  await page.waitForSelector('[data-test="queue-row"]:not([data-id])', { timeout: 500 });
+  assert.equal(await page.locator(rowAt(14000)).count(), 0);
+  await page.waitForSelector(rowAt(14000));
+  assert.equal(await page.locator('[data-test="queue-row"]:not([data-id])').count(), 0, "the rows replace the placeholders");
+  assert.deepEqual(errors, []);
+});
+
 test("keyboard review: j/k move, a approves with the computed credit, r asks for a reason", async () => {
   const { page, errors } = await openApp(browser, base);
   await page.waitForSelector('[data-test="detail-title"]');
