@@ -103,6 +103,9 @@ test("keyboard review: j/k move, a approves with the computed credit, r asks for
   await page.waitForFunction(() => document.querySelector('[data-test="detail-title"]').textContent.includes("第2期"));
   await page.keyboard.press("r");
   await page.waitForSelector('[data-test="decide-dialog"]:visible');
+  // The dialog's overlay covers the whole window, not only the detail pane (a contained box).
+  const overlay = await page.locator('[data-test="decide-dialog"]').evaluate((d) => d.closest(".el-overlay").getBoundingClientRect().toJSON());
+  assert.deepEqual([overlay.x, overlay.y, overlay.width, overlay.height], [0, 0, 1400, 880]);
   assert.equal(await page.isDisabled('[data-test="decide-confirm"]'), true);
   await page.getByRole("button", { name: "证明材料不清晰，请重新上传" }).click();
   await page.keyboard.press("Control+Enter");
