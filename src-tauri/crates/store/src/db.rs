@@ -59,6 +59,7 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        crate::cipher_start::wait_until_ready()?;
         let mut conn = Connection::open_with_flags(path, flags)?;
         // SQLCipher's own log would print decryption failures on stderr; we report them.
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod batch;
+mod cipher_start;
 mod codes;
 mod count_cache;
 pub mod db;
