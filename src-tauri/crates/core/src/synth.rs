@@ -204,6 +204,15 @@ fn weighted<T: Copy>(rng: &mut Rng, items: &[(T, u64)]) -> T {
     items[items.len() - 1].0
 }
 
+/// A declaration's title as a staff member would type it: the year, then what it was. The
+/// transition certificate's form name already names its years, so only its own year is given.
+fn title(form: Form, year: i32) -> String {
+    match form {
+        Form::TransitionCertificate => format!("{year}年度面授合格证书（过渡年补录）"),
+        _ => format!("{year}{}", crate::labels::form_zh(form)),
+    }
+}
+
 fn declaration(rng: &mut Rng, id: String, staff_id: &str, year: i32, k: usize) -> Declaration {
     // The first three of each person are public online courses, as on the real platform.
     let form = if k < 3 {
@@ -356,7 +365,7 @@ fn declaration(rng: &mut Rng, id: String, staff_id: &str, year: i32, k: usize) -
         Status::IndustryApproved,
     ]);
     Declaration {
-        title: format!("{}{}", end.year(), crate::labels::form_zh(form)),
+        title: title(form, end.year()),
         id,
         staff_id: staff_id.to_owned(),
         category,
@@ -375,5 +384,38 @@ fn declaration(rng: &mut Rng, id: String, staff_id: &str, year: i32, k: usize) -
         evidence,
         status,
         version: 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_name_their_year_once() {
+        let input = generate(&SynthParams {
+            staff: 200,
+            ..SynthParams::default()
+        });
+        let transition: Vec<_> = input
+            .declarations
+            .iter()
+            .filter(|d| d.form == Form::TransitionCertificate)
+            .collect();
+        assert!(
+            !transition.is_empty(),
+            "the sample has transition certificates"
+        );
+        for d in &input.declarations {
+            let year = d.end_date.year().to_string();
+            assert!(d.title.starts_with(&year), "{}", d.title);
+            assert!(!d.title.contains(&format!("{year}{year}")), "{}", d.title);
+        }
+        for d in transition {
+            assert_eq!(
+                d.title,
+                format!("{}年度面授合格证书（过渡年补录）", d.end_date.year())
+            );
+        }
     }
 }
