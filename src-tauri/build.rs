@@ -34,6 +34,8 @@ const COMMANDS: &[&str] = &[
     "roster_import_apply",
     "exchange_export",
     "exchange_import",
+    "upload_begin",
+    "upload_piece",
 ];
 
 fn main() {

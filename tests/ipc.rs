@@ -33,6 +33,7 @@ struct Harness {
     _app: tauri::App<MockRuntime>,
     w: Window,
     events: mpsc::Receiver<Value>,
+    home: std::path::PathBuf,
 }
 
 fn app() -> Harness {
@@ -51,6 +52,7 @@ fn app() -> Harness {
     let app = jxjy_review::setup(mock_builder(), home.clone(), schedule)
         .build(mock_context(noop_assets()))
         .unwrap();
+    let root = home.root().to_owned();
     jxjy_review::attach(app.handle(), home, schedule);
     let (tx, events) = mpsc::channel();
     app.listen_any(jxjy_review::SYNC_EVENT, move |e| {
@@ -64,6 +66,7 @@ fn app() -> Harness {
         _app: app,
         w,
         events,
+        home: root,
     }
 }
 
@@ -101,6 +104,24 @@ fn upload(
         invoke_key: INVOKE_KEY.to_string(),
     };
     get_ipc_response(w, request).map(|b| b.deserialize::<Value>().unwrap())
+}
+
+/// Hands `bytes` over as the page does: `upload_begin`, then pieces in order; gives the id.
+fn upload_in_pieces(w: &Window, bytes: &[u8], piece: usize) -> String {
+    let id = invoke(w, "upload_begin", json!({"size": bytes.len()})).unwrap();
+    let id = id.as_str().unwrap().to_owned();
+    for (i, chunk) in bytes.chunks(piece).enumerate() {
+        let offset = (i * piece).to_string();
+        let end = upload(
+            w,
+            "upload_piece",
+            chunk.to_vec(),
+            &[("x-upload", &id), ("x-offset", &offset)],
+        )
+        .unwrap();
+        assert_eq!(end, json!(i * piece + chunk.len()));
+    }
+    id
 }
 
 fn invoke(w: &Window, cmd: &str, args: Value) -> Result<Value, Value> {
@@ -475,30 +496,55 @@ fn spot_checks_exports_and_exchange_files_over_ipc() {
     let bytes = std::fs::read(snap["path"].as_str().unwrap()).unwrap();
     let s = invoke(w, "profile_open", json!({"name": "regiment"})).unwrap();
     assert_eq!(s["offline_ready"], false);
-    let enc = |p: &str| p.bytes().map(|b| format!("%{b:02X}")).collect::<String>();
-    let err = upload(
-        w,
-        "exchange_import",
-        bytes.clone(),
-        &[("x-passphrase", &enc("wrong-passphrase"))],
-    )
-    .unwrap_err();
+    let import = |bytes: &[u8], pass: &str| {
+        let id = upload_in_pieces(w, bytes, 64 * 1024);
+        invoke(
+            w,
+            "exchange_import",
+            json!({"input": {"upload": id, "passphrase": pass}}),
+        )
+    };
+    // Pieces come in order; ids are the app's own numbers; an upload is read once, then gone.
+    let id = invoke(w, "upload_begin", json!({"size": 10})).unwrap();
+    let id = id.as_str().unwrap();
+    let piece = |id: &str, at: &str| {
+        upload(
+            w,
+            "upload_piece",
+            vec![1; 5],
+            &[("x-upload", id), ("x-offset", at)],
+        )
+        .unwrap_err()
+    };
+    assert_eq!(piece(id, "5")["code"], "invalid_input");
+    assert_eq!(piece("../../etc/passwd", "0")["code"], "invalid_input");
+    let once = json!({"input": {"upload": id, "passphrase": pass}});
+    assert!(
+        invoke(w, "exchange_import", once.clone()).is_err(),
+        "an empty file"
+    );
+    let err = invoke(w, "exchange_import", once).unwrap_err();
+    assert!(
+        err["message"].as_str().unwrap().contains("上传已失效"),
+        "{err}"
+    );
+    let err = import(&bytes, "wrong-passphrase").unwrap_err();
     assert_eq!(err["code"], "wrong_passphrase");
     let mut changed = bytes.clone();
     let at = changed.len() / 2;
     changed[at] ^= 0x40;
-    let err = upload(
-        w,
-        "exchange_import",
-        changed,
-        &[("x-passphrase", &enc(pass))],
-    )
-    .unwrap_err();
+    let err = import(&changed, pass).unwrap_err();
     assert_eq!(err["code"], "file_refused");
     assert!(err["message"].as_str().unwrap().contains("未导入任何内容"));
     let q = invoke(w, "queue", json!({"filter": {}})).unwrap();
     assert_eq!(q["total"], 0, "nothing applied from the changed file");
-    let report = upload(w, "exchange_import", bytes, &[("x-passphrase", &enc(pass))]).unwrap();
+    assert!(
+        bytes.len() > 3 * 64 * 1024,
+        "the snapshot spans several pieces"
+    );
+    let report = import(&bytes, pass).unwrap();
+    let left = std::fs::read_dir(h.home.join("uploads")).unwrap().count();
+    assert_eq!(left, 0, "every upload is deleted once read");
     let n = snap["report"]["declarations"].clone();
     assert!(n.as_u64().unwrap() >= 150, "{snap}");
     assert_eq!(report["declarations"], n);

@@ -90,6 +90,7 @@ pub fn typescript() -> String {
         crate::commands::office::PrintInput,
         crate::commands::office::RosterCheck,
         crate::commands::office::ExchangeExportInput,
+        crate::commands::office::ExchangeImportInput,
         crate::commands::office::ExchangeWritten,
         serde_json::Value,
     ];

@@ -28,6 +28,7 @@ pub fn attach<R: Runtime>(handle: &AppHandle<R>, home: jxjy_store::Home, schedul
     if handle.try_state::<Arc<AppState>>().is_some() {
         return;
     }
+    commands::upload::clear(home.root());
     let h = handle.clone();
     let emit: Emit = Arc::new(move |event: SyncEvent| {
         if let Err(e) = h.emit(SYNC_EVENT, &event) {
@@ -80,6 +81,8 @@ pub fn setup<R: Runtime>(
             commands::office::roster_import_apply,
             commands::office::exchange_export,
             commands::office::exchange_import,
+            commands::upload::upload_begin,
+            commands::upload::upload_piece,
         ])
 }
 

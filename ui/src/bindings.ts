@@ -343,6 +343,12 @@ export type ExchangeExportInput = {
  */
 kind: string, passphrase: string, };
 
+export type ExchangeImportInput = { 
+/**
+ * The id `upload_begin` gave; the file arrived through `upload_piece`.
+ */
+upload: string, passphrase: string, };
+
 export type ExchangeWritten = { path: string, report: ExportReport, };
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;

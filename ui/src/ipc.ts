@@ -60,6 +60,21 @@ async function upload<T>(cmd: string, bytes: Uint8Array, headers: Record<string,
   }
 }
 
+/** The size of each piece of a large file. */
+export const PIECE = 8 * 1024 * 1024;
+
+/** Hands a large file over in pieces, reading one at a time, so that neither the page nor the
+ *  app ever holds it whole; the app appends them to a temporary file. Returns the upload's id. */
+async function uploadInPieces(file: Blob, progress?: (sent: number, total: number) => void): Promise<string> {
+  const id = await call<string>("upload_begin", { size: file.size });
+  for (let at = 0; at < file.size; at += PIECE) {
+    const bytes = new Uint8Array(await file.slice(at, at + PIECE).arrayBuffer());
+    await upload<number>("upload_piece", bytes, { "x-upload": id, "x-offset": String(at) });
+    progress?.(Math.min(at + PIECE, file.size), file.size);
+  }
+  return id;
+}
+
 /** A queue filter with every field present (the Rust side fills defaults too). */
 export function emptyFilter(): QueueFilter {
   return {
@@ -111,8 +126,8 @@ export const api = {
   rosterImportCheck: (bytes: Uint8Array) => upload<RosterCheck>("roster_import_check", bytes),
   rosterImportApply: (token: number) => call<number>("roster_import_apply", { token }),
   exchangeExport: (input: ExchangeExportInput) => call<ExchangeWritten>("exchange_export", { input }),
-  exchangeImport: (bytes: Uint8Array, passphrase: string) =>
-    upload<ImportReport>("exchange_import", bytes, { "x-passphrase": encodeURIComponent(passphrase) }),
+  exchangeImport: async (file: Blob, passphrase: string, progress?: (sent: number, total: number) => void) =>
+    call<ImportReport>("exchange_import", { input: { upload: await uploadInPieces(file, progress), passphrase } }),
 };
 
 export function onSync(handler: (e: SyncEvent) => void): Promise<UnlistenFn> {

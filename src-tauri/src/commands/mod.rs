@@ -6,6 +6,7 @@ pub mod preview;
 pub mod review;
 pub mod session;
 pub mod sync;
+pub mod upload;
 
 use crate::state::AppState;
 use std::sync::Arc;

@@ -1,6 +1,7 @@
 //! Spot-check packs, xlsx exports, print views, roster corrections and exchange files. Files
-//! the page chooses arrive as raw bytes (the page has no file-system access); files the app
-//! writes go to the exports folder, whose path is shown to the reviewer.
+//! the page chooses arrive as raw bytes (the page has no file-system access): a sheet in one
+//! message, an exchange file in pieces (`upload`); files the app writes go to the exports
+//! folder, whose path is shown to the reviewer.
 
 use super::AppStateRef;
 use crate::error::{AppError, ErrorCode};
@@ -18,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use tauri::ipc::{InvokeBody, Request};
 
-/// The largest file the page may hand over (a unit's snapshot with its evidence).
-const MAX_UPLOAD: usize = 1024 * 1024 * 1024;
+/// The largest corrections sheet the page may hand over in one message.
+const MAX_SHEET: usize = 20 * 1024 * 1024;
 
 fn office(e: jxjy_office::OfficeError) -> AppError {
     let code = match e {
@@ -61,37 +62,10 @@ fn write_export(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<PathB
 
 fn raw_body<'a>(request: &'a Request<'_>) -> Result<&'a [u8], AppError> {
     match request.body() {
-        InvokeBody::Raw(bytes) if bytes.len() <= MAX_UPLOAD => Ok(bytes),
-        InvokeBody::Raw(_) => Err(AppError::invalid("文件过大（超过1GB）")),
+        InvokeBody::Raw(bytes) if bytes.len() <= MAX_SHEET => Ok(bytes),
+        InvokeBody::Raw(_) => Err(AppError::invalid("表格过大（超过20MB）")),
         InvokeBody::Json(_) => Err(AppError::invalid("应上传文件内容")),
     }
-}
-
-/// A header value the page percent-encoded (so that Chinese passphrases survive).
-fn header_text(request: &Request<'_>, name: &str) -> Result<String, AppError> {
-    let raw = request
-        .headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    percent_decode(raw).ok_or_else(|| AppError::invalid(format!("{name} 编码有误")))
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let h = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(h, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 #[tauri::command]
@@ -376,9 +350,6 @@ pub async fn roster_import_check(
     request: Request<'_>,
 ) -> Result<RosterCheck, AppError> {
     let bytes = raw_body(&request)?.to_vec();
-    if bytes.len() > 20 * 1024 * 1024 {
-        return Err(AppError::invalid("表格过大（超过20MB）"));
-    }
     blocking(state.inner(), move |s| {
         let known = s.store.staff_ids()?;
         let rows = xlsx_in::roster_corrections(&bytes, &known).map_err(office)?;
@@ -496,23 +467,30 @@ pub async fn exchange_export(
     .await
 }
 
-/// Imports an exchange file the reviewer picked; the passphrase comes percent-encoded in the
-/// `x-passphrase` header. A changed file is refused and nothing is applied.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+pub struct ExchangeImportInput {
+    /// The id `upload_begin` gave; the file arrived through `upload_piece`.
+    pub upload: String,
+    pub passphrase: String,
+}
+
+/// Imports an exchange file the reviewer picked, read as a stream from its upload (which is
+/// deleted afterwards). A changed file is refused and nothing is applied.
 #[tauri::command]
 pub async fn exchange_import(
     state: AppStateRef<'_>,
-    request: Request<'_>,
+    input: ExchangeImportInput,
 ) -> Result<ImportReport, AppError> {
-    let bytes = raw_body(&request)?.to_vec();
-    let pass = header_text(&request, "x-passphrase")?;
-    validate::text("口令", &pass, 200)?;
+    validate::text("口令", &input.passphrase, 200)?;
+    let uploaded = super::upload::take(state.home.root(), &input.upload)?;
     let result = blocking(state.inner(), move |s| {
         let who = s
             .store
             .meta("username")?
             .unwrap_or_else(|| s.profile.as_str().to_owned());
+        let reader = std::io::BufReader::with_capacity(256 * 1024, &uploaded.file);
         Ok(s.store
-            .import_exchange(&bytes[..], &pass, &who, Utc::now())?)
+            .import_exchange(reader, &input.passphrase, &who, Utc::now())?)
     })
     .await;
     if let Err(e) = &result {
@@ -522,17 +500,4 @@ pub async fn exchange_import(
         ));
     }
     result
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn percent_decoding() {
-        assert_eq!(
-            super::percent_decode("%E5%8F%A3%E4%BB%A4-abc").as_deref(),
-            Some("口令-abc")
-        );
-        assert_eq!(super::percent_decode("%E5%8"), None);
-        assert_eq!(super::percent_decode("%ZZ"), None);
-    }
 }

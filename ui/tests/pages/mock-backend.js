@@ -35,6 +35,8 @@
   const byId = new Map(rows.map((r) => [r.id, r]));
   const decisions = [];
   const calls = [];
+  /** Files the page handed over in pieces, by upload id. */
+  const uploads = new Map();
   window.__calls = calls;
   const PNG = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg=="), (c) => c.charCodeAt(0));
 
@@ -184,7 +186,23 @@
       return 1;
     },
     exchange_export: ({ input }) => ({ path: `/home/r/Documents/继续教育初审/${input.kind}.jxjy`, report: { kind: input.kind, decisions: 3, staff: 0, declarations: 0, evidence_files: 0, bytes: 4096 } }),
-    exchange_import: (bytes) => {
+    upload_begin: ({ size }) => {
+      const id = String(uploads.size + 1);
+      uploads.set(id, { size, length: 0, first: undefined });
+      return id;
+    },
+    upload_piece: (bytes, headers) => {
+      const u = uploads.get(headers["x-upload"]);
+      if (!u || Number(headers["x-offset"]) !== u.length) throw { code: "invalid_input", message: "文件分段顺序有误，请重新导入" };
+      u.first ??= bytes[0];
+      u.length += bytes.length;
+      return u.length;
+    },
+    exchange_import: ({ input }) => {
+      const u = uploads.get(input.upload);
+      uploads.delete(input.upload);
+      if (!u || u.length !== u.size) throw { code: "file_refused", message: "交换文件不完整" };
+      const bytes = [u.first];
       if (bytes[0] === 88) throw { code: "file_refused", message: "交换文件已被改动或损坏，校验未通过，未导入任何内容。请重新复制或重新导出该文件。" };
       return { kind: "decisions", origin: "reviewer-u01 · 某团 · regiment", created_at: "2019-12-30T08:00:00Z", imported: 3, already_present: 0, skipped: [], staff: 0, declarations: 0, evidence_files: 0 };
     },
@@ -210,13 +228,15 @@
     },
     convertFileSrc: (p) => p,
     async invoke(cmd, args = {}, options = {}) {
-      calls.push({ cmd, args: JSON.parse(JSON.stringify(args)), headers: options.headers ?? {} });
+      // Raw bytes are recorded by their length (a file can be megabytes).
+      const recorded = args instanceof Uint8Array ? { bytes: args.length } : JSON.parse(JSON.stringify(args));
+      calls.push({ cmd, args: recorded, headers: options.headers ?? {} });
       const h = handlers[cmd];
       if (!h) throw { code: "internal", message: `mock: unknown command ${cmd}` };
       // A test may slow the queue's answers (window.__queueDelay, ms), as a slow disk would.
       await new Promise((r) => setTimeout(r, cmd === "queue" ? (window.__queueDelay ?? 1) : 1));
       // A copy, as the real IPC delivers: the page never shares objects with the backend.
-      const out = h(args);
+      const out = h(args, options.headers ?? {});
       return out === undefined || out === null ? out : structuredClone(out);
     },
   };

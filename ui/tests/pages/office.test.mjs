@@ -57,13 +57,21 @@ test("an exchange file: a changed one is refused with nothing imported, a good o
   assert.match(await page.textContent('[data-test="ex-error"]'), /未导入任何内容/);
   assert.equal(await page.locator('[data-test="ex-report"]').count(), 0);
   const sent = (await calls(page, "exchange_import")).at(-1);
-  assert.equal(decodeURIComponent(sent.headers["x-passphrase"]), "团场口令-2026");
+  assert.equal(sent.args.input.passphrase, "团场口令-2026");
 
-  await page.setInputFiles('[data-test="exchange-panel"] input[type=file]', { name: "审核意见.jxjy", mimeType: "application/octet-stream", buffer: Buffer.from("JXJYEXC1 good") });
+  // A file larger than a piece goes over in pieces, in order; the import sees all of it.
+  const big = Buffer.alloc(8 * 1024 * 1024 + 100, 7);
+  big.write("JXJYEXC1 good");
+  await page.setInputFiles('[data-test="exchange-panel"] input[type=file]', { name: "数据快照.jxjy", mimeType: "application/octet-stream", buffer: big });
   await page.fill('input[data-test="ex-in-pass"]', "团场口令-2026");
   await page.click('[data-test="ex-import"]');
   await page.waitForSelector('[data-test="ex-report"]');
   assert.match(await page.textContent('[data-test="ex-report"]'), /已导入审核意见 3 条/);
+  const pieces = (await calls(page, "upload_piece")).slice(-2);
+  assert.deepEqual(pieces.map((p) => p.headers["x-offset"]), ["0", String(8 * 1024 * 1024)]);
+  assert.deepEqual(pieces.map((p) => p.args.bytes), [8 * 1024 * 1024, 100]);
+  assert.equal(pieces[0].headers["x-upload"], (await calls(page, "exchange_import")).at(-1).args.input.upload);
+  assert.equal(await page.locator('[data-test="ex-progress"]').count(), 0, "the progress goes once the import is done");
 
   // Export: the two passphrases must match.
   await page.fill('input[data-test="ex-pass"]', "abcdefgh1");
