@@ -64,8 +64,21 @@ test("an exchange file: a changed one is refused with nothing imported, a good o
   big.write("JXJYEXC1 good");
   await page.setInputFiles('[data-test="exchange-panel"] input[type=file]', { name: "数据快照.jxjy", mimeType: "application/octet-stream", buffer: big });
   await page.fill('input[data-test="ex-in-pass"]', "团场口令-2026");
+  const begun = (await calls(page, "upload_begin")).length;
+  // Pieces that take a while, as from a slow USB stick.
+  await page.evaluate(() => {
+    const inner = window.__TAURI_INTERNALS__.invoke;
+    window.__TAURI_INTERNALS__.invoke = async (cmd, args, options) => {
+      if (cmd === "upload_piece") await new Promise((r) => setTimeout(r, 150));
+      return inner(cmd, args, options);
+    };
+  });
   await page.click('[data-test="ex-import"]');
+  await page.waitForSelector('[data-test="ex-progress"]');
+  // Enter in the passphrase field while the import runs does not start a second one.
+  await page.press('input[data-test="ex-in-pass"]', "Enter");
   await page.waitForSelector('[data-test="ex-report"]');
+  assert.equal((await calls(page, "upload_begin")).length, begun + 1);
   assert.match(await page.textContent('[data-test="ex-report"]'), /已导入审核意见 3 条/);
   const pieces = (await calls(page, "upload_piece")).slice(-2);
   assert.deepEqual(pieces.map((p) => p.headers["x-offset"]), ["0", String(8 * 1024 * 1024)]);
