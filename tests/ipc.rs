@@ -42,7 +42,11 @@ fn app() -> Harness {
     // reads it (setting the environment while other threads read it is not safe).
     static EXPORTS: std::sync::Once = std::sync::Once::new();
     EXPORTS.call_once(|| std::env::set_var("JXJY_EXPORT_DIR", temp_dir("exports")));
-    let home = jxjy_store::Home::new(temp_dir("home"));
+    app_at(jxjy_store::Home::new(temp_dir("home")))
+}
+
+/// An app on a given data folder.
+fn app_at(home: jxjy_store::Home) -> Harness {
     let schedule = Schedule {
         first: Duration::from_millis(20),
         interval: Duration::from_secs(3600),
@@ -553,4 +557,25 @@ fn spot_checks_exports_and_exchange_files_over_ipc() {
     assert_eq!(s["logged_in"], false);
     let q = invoke(w, "queue", json!({"filter": {}})).unwrap();
     assert_eq!(q["total"], n);
+}
+
+#[test]
+fn a_second_app_on_the_same_data_folder_opens_no_profile() {
+    let first = app();
+    invoke(&first.w, "profile_open", json!({"name": "one"})).unwrap();
+    let second = app_at(jxjy_store::Home::new(&first.home));
+    let start = invoke(&second.w, "app_start", json!({})).unwrap();
+    assert_eq!(start["already_running"], true);
+    let err = invoke(&second.w, "profile_open", json!({"name": "one"})).unwrap_err();
+    assert_eq!(err["code"], "already_running");
+    assert!(
+        err["message"].as_str().unwrap().contains("另一个窗口"),
+        "{err}"
+    );
+    let start = invoke(&first.w, "app_start", json!({})).unwrap();
+    assert_eq!(start["already_running"], false);
+    assert_eq!(
+        invoke(&first.w, "session", json!({})).unwrap()["profile"],
+        "one"
+    );
 }

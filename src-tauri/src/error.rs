@@ -45,6 +45,8 @@ pub enum ErrorCode {
     WrongPassphrase,
     /// A file was refused: changed, damaged or not ours; nothing of it was applied.
     FileRefused,
+    /// Another window of the app has this data folder open.
+    AlreadyRunning,
     /// Anything unexpected; details go to the log.
     Internal,
 }

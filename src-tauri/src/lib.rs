@@ -5,6 +5,7 @@ pub mod applog;
 pub mod bindings;
 pub mod commands;
 pub mod error;
+pub mod instance;
 pub mod memory;
 pub mod render_env;
 pub mod state;
@@ -28,14 +29,17 @@ pub fn attach<R: Runtime>(handle: &AppHandle<R>, home: jxjy_store::Home, schedul
     if handle.try_state::<Arc<AppState>>().is_some() {
         return;
     }
-    commands::upload::clear(home.root());
     let h = handle.clone();
     let emit: Emit = Arc::new(move |event: SyncEvent| {
         if let Err(e) = h.emit(SYNC_EVENT, &event) {
             eprintln!("cannot send a sync event to the window: {e}");
         }
     });
-    handle.manage(Arc::new(AppState::new(home, emit, schedule)));
+    let state = AppState::new(home, emit, schedule);
+    if !state.instance.another() {
+        commands::upload::clear(state.home.root());
+    }
+    handle.manage(Arc::new(state));
 }
 
 /// Registers the app's commands and state on any runtime, so tests can use the mock runtime.

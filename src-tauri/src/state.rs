@@ -39,6 +39,8 @@ pub struct AppState {
     pub schedule: Schedule,
     /// Where exports, packs and exchange files are written (shown to the reviewer).
     pub exports: std::path::PathBuf,
+    /// Whether another app already has this data folder open.
+    pub instance: crate::instance::Instance,
     session: Mutex<Option<Session>>,
 }
 
@@ -58,6 +60,7 @@ impl AppState {
     pub fn new(home: Home, emit: Emit, schedule: Schedule) -> AppState {
         AppState {
             exports: exports_dir(&home),
+            instance: crate::instance::claim(home.root()),
             home,
             log: Arc::new(AppLog::default()),
             emit,
@@ -74,6 +77,12 @@ impl AppState {
 
     /// Opens `profile` (creating it on first use), closing the one open before.
     pub fn open_profile(&self, profile: ProfileName) -> Result<(), AppError> {
+        if self.instance.another() {
+            return Err(AppError::new(
+                ErrorCode::AlreadyRunning,
+                "继续教育学时初审已在另一个窗口中打开，请切换到该窗口",
+            ));
+        }
         let mut g = self.lock()?;
         // The old worker stops (and its connection closes) before the new one starts.
         *g = None;

@@ -1,7 +1,7 @@
 // Generated from the Rust types by `cargo test --test bindings` (UPDATE_BINDINGS=1 to write).
 // Do not edit: CI fails when this file and the Rust types differ.
 
-export type ErrorCode = "invalid_input" | "rule_set" | "no_profile" | "not_logged_in" | "key_missing" | "wrong_key" | "keyring" | "database_too_new" | "io" | "not_found" | "stale" | "not_allowed" | "evidence" | "unsupported_file" | "database" | "offline" | "refused" | "bad_data" | "cancelled" | "busy" | "wrong_passphrase" | "file_refused" | "internal";
+export type ErrorCode = "invalid_input" | "rule_set" | "no_profile" | "not_logged_in" | "key_missing" | "wrong_key" | "keyring" | "database_too_new" | "io" | "not_found" | "stale" | "not_allowed" | "evidence" | "unsupported_file" | "database" | "offline" | "refused" | "bad_data" | "cancelled" | "busy" | "wrong_passphrase" | "file_refused" | "already_running" | "internal";
 
 export type AppError = { code: ErrorCode, message: string, };
 
@@ -15,7 +15,11 @@ default_server: string | null, rule_sets: Array<RuleSetInfo>,
 /**
  * When the app process started (ms since the epoch; 0 under the test runtime).
  */
-started_at_ms: number, };
+started_at_ms: number, 
+/**
+ * Another window of the app has this data folder open; this one only says so.
+ */
+already_running: boolean, };
 
 export type SessionInfo = { profile: string, logged_in: boolean, 
 /**

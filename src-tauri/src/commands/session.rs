@@ -27,6 +27,8 @@ pub struct StartInfo {
     pub rule_sets: Vec<RuleSetInfo>,
     /// When the app process started (ms since the epoch; 0 under the test runtime).
     pub started_at_ms: f64,
+    /// Another window of the app has this data folder open; this one only says so.
+    pub already_running: bool,
 }
 
 /// The open profile and its platform login.
@@ -95,6 +97,7 @@ pub fn app_start(state: AppStateRef<'_>) -> Result<StartInfo, AppError> {
             })
             .collect(),
         started_at_ms: crate::STARTED_AT_MS.get().copied().unwrap_or(0) as f64,
+        already_running: state.instance.another(),
     })
 }
 

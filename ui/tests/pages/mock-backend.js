@@ -111,7 +111,8 @@
   window.__emitSync = (payload) => listeners.forEach((h) => callbacks.get(h)?.({ event: "sync", id: h, payload }));
 
   const handlers = {
-    app_start: () => ({ version: "0.1.0", profiles: ["demo"], last_profile: "demo", default_server: null, started_at_ms: 0, rule_sets: [{ id: "bingtuan-2019", name: "兵团2019", first_year: 2019 }] }),
+    // `?second` in the page address: another window already has the data folder open.
+    app_start: () => ({ version: "0.1.0", profiles: ["demo"], last_profile: "demo", default_server: null, started_at_ms: 0, rule_sets: [{ id: "bingtuan-2019", name: "兵团2019", first_year: 2019 }], already_running: new URLSearchParams(location.search).has("second") }),
     profile_open: () => handlers.session(),
     session: () => ({ profile: "demo", logged_in: true, offline_ready: true, server: "http://127.0.0.1:8787", username: "reviewer-u01", unit_id: "U01", unit_name: "第一师阿拉尔市人民医院", review_year: 2019 }),
     sync_state: () => ({ running: false, status: status(), error: null, report: null, next_in_secs: null }),

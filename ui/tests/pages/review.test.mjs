@@ -200,3 +200,17 @@ test("a failed sync that got nowhere reloads nothing; one that had pulled pages 
   await page.waitForFunction((n) => window.__calls.filter((c) => c.cmd === "queue").length > n, before);
   assert.deepEqual(errors, []);
 });
+
+test("a second window on the same data folder opens no profile and says where to go", async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 880 }, locale: "zh-CN" });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.addInitScript({ path: new URL("./mock-backend.js", import.meta.url).pathname });
+  await page.goto(`${base}?n=50&second=1`);
+  await page.waitForSelector('[data-test="already-running"]');
+  assert.match(await page.textContent('[data-test="already-running"]'), /已经打开/);
+  assert.equal((await calls(page, "profile_open")).length, 0);
+  assert.equal(await page.locator('[data-test="queue-row"], [data-test="tab-review"]').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

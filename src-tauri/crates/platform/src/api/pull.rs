@@ -56,7 +56,7 @@ fn encode_cursor(scope: Scope, seq: i64) -> String {
 
 fn decode_cursor(scope: Scope, cursor: &str) -> Result<i64, Problem> {
     let bad = || Problem::bad_request("the cursor is not one this server gave for this scope");
-    if cursor.len() % 2 != 0 || cursor.len() > 200 {
+    if !cursor.len().is_multiple_of(2) || cursor.len() > 200 {
         return Err(bad());
     }
     let bytes: Vec<u8> = (0..cursor.len())
