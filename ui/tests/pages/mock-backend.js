@@ -68,6 +68,7 @@
     (!f.category || r.category === f.category) &&
     (!f.flag || r.flags.includes(f.flag)) &&
     (f.flagged === null || f.flagged === undefined || (r.flags.length > 0) === f.flagged) &&
+    (!f.staff_id || r.staff_id === f.staff_id) &&
     (!f.search || r.staff_name.includes(f.search) || r.id.startsWith(f.search));
   const status = () => ({
     pending: decisions.filter((d) => d.state === "pending").length, in_flight: 0, conflicts: conflicts.length, rejected: 0,
@@ -135,7 +136,14 @@
       return { approved: p.eligible.map((i) => i.id), plan: p };
     },
     conflicts: () => conflicts,
-    roster: () => ({ rows: [], total: 0 }),
+    roster: ({ filter }) => {
+      const people = [...new Map(rows.map((r) => [r.staff_id, r])).values()].slice(0, 600);
+      const page = people.slice(filter.offset, filter.offset + filter.limit).map((r) => ({
+        staff: { id: r.staff_id, name: r.staff_name, id_number_masked: r.id_number_masked, unit_id: "U01", title_series: "卫生", title_level: "intermediate", applying_promotion: false, active: true },
+        ledger: null,
+      }));
+      return { rows: page, total: people.length };
+    },
     evidence_content: () => PNG.buffer.slice(0),
     sync_now: () => {
       setTimeout(() => window.__emitSync({ kind: "state", running: true, status: status(), error: null, report: null, next_in_secs: null }), 10);

@@ -214,3 +214,32 @@ test("a second window on the same data folder opens no profile and says where to
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("one person's declarations: from the staff view or the detail, in any state, until the chip is closed", async () => {
+  const { page, errors } = await openApp(browser, base, 2000);
+  await page.click('[data-test="tab-staff"]');
+  await page.click('[data-test="review-staff"] >> nth=0');
+  await page.waitForSelector('[data-test="filter-staff"]');
+  assert.match(await page.textContent('[data-test="filter-staff"]'), /王建国0（S0000）/);
+  await page.waitForFunction(() => document.querySelector('[data-test="total"] b')?.textContent.trim() === "4");
+  const asked = (await calls(page, "queue")).at(-1).args.filter;
+  assert.equal(asked.staff_id, "S0000");
+  assert.equal(asked.status, null, "every state of the person's declarations");
+  const ids = await page.$$eval('[data-test="queue-row"][data-id]', (rows) => rows.map((r) => r.dataset.id).sort());
+  assert.deepEqual(ids, ["D000000", "D000600", "D001200", "D001800"]);
+
+  await page.click('[data-test="filter-staff"] .el-tag__close');
+  await page.waitForFunction(() => document.querySelector('[data-test="total"] b')?.textContent.trim() === "2000");
+  assert.equal(await page.locator('[data-test="filter-staff"]').count(), 0);
+
+  // From the detail pane: the selected declaration's person.
+  await page.waitForSelector('[data-test="show-staff"]');
+  const who = (await page.textContent(".who b")).trim();
+  await page.click('[data-test="show-staff"]');
+  await page.waitForSelector('[data-test="filter-staff"]');
+  assert.ok((await page.textContent('[data-test="filter-staff"]')).includes(who));
+  const staff = (await calls(page, "queue")).at(-1).args.filter.staff_id;
+  assert.ok(staff, "the queue asked for one person");
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -551,6 +551,26 @@ fn queue_filters_sorts_pages_and_masks() {
     // Search by a name fragment, and by the last digits of an ID number.
     let input = store.load_input(2019).unwrap();
     let someone = &input.staff[7];
+
+    // One person: exactly their declarations, in every state.
+    let theirs = store
+        .queue(&QueueFilter {
+            staff_id: Some(someone.id.clone()),
+            limit: 500,
+            ..QueueFilter::default()
+        })
+        .unwrap();
+    let mut expected: Vec<&str> = decls
+        .iter()
+        .filter(|d| d.staff_id == someone.id)
+        .map(|d| d.id.as_str())
+        .collect();
+    let mut got: Vec<&str> = theirs.rows.iter().map(|r| r.id.as_str()).collect();
+    expected.sort_unstable();
+    got.sort_unstable();
+    assert!(!expected.is_empty());
+    assert_eq!(got, expected);
+    assert_eq!(theirs.total as usize, expected.len());
     let frag: String = someone.name.chars().skip(1).collect();
     let by_name = store
         .queue(&QueueFilter {
