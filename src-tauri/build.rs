@@ -36,6 +36,7 @@ const COMMANDS: &[&str] = &[
     "exchange_import",
     "upload_begin",
     "upload_piece",
+    "upload_progress",
 ];
 
 fn main() {

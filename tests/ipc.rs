@@ -522,6 +522,9 @@ fn spot_checks_exports_and_exchange_files_over_ipc() {
     };
     assert_eq!(piece(id, "5")["code"], "invalid_input");
     assert_eq!(piece("../../etc/passwd", "0")["code"], "invalid_input");
+    let progress = |id: &str| invoke(w, "upload_progress", json!({ "upload": id }));
+    assert_eq!(progress(id).unwrap(), Value::Null, "not being read yet");
+    assert_eq!(progress("x/1").unwrap_err()["code"], "invalid_input");
     let once = json!({"input": {"upload": id, "passphrase": pass}});
     assert!(
         invoke(w, "exchange_import", once.clone()).is_err(),
@@ -532,6 +535,7 @@ fn spot_checks_exports_and_exchange_files_over_ipc() {
         err["message"].as_str().unwrap().contains("上传已失效"),
         "{err}"
     );
+    assert_eq!(progress(id).unwrap(), Value::Null, "done with");
     let err = import(&bytes, "wrong-passphrase").unwrap_err();
     assert_eq!(err["code"], "wrong_passphrase");
     let mut changed = bytes.clone();

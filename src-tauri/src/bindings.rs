@@ -91,6 +91,7 @@ pub fn typescript() -> String {
         crate::commands::office::RosterCheck,
         crate::commands::office::ExchangeExportInput,
         crate::commands::office::ExchangeImportInput,
+        crate::commands::upload::UploadProgress,
         crate::commands::office::ExchangeWritten,
         serde_json::Value,
     ];

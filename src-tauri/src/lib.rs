@@ -87,6 +87,7 @@ pub fn setup<R: Runtime>(
             commands::office::exchange_import,
             commands::upload::upload_begin,
             commands::upload::upload_piece,
+            commands::upload::upload_progress,
         ])
 }
 

@@ -353,6 +353,8 @@ export type ExchangeImportInput = {
  */
 upload: string, passphrase: string, };
 
+export type UploadProgress = { read: number, total: number, };
+
 export type ExchangeWritten = { path: string, report: ExportReport, };
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;

@@ -33,6 +33,7 @@ import type {
   StartInfo,
   SyncEvent,
   SyncState,
+  UploadProgress,
 } from "./bindings";
 
 /** Turns whatever a command threw into an AppError. */
@@ -65,7 +66,7 @@ export const PIECE = 8 * 1024 * 1024;
 
 /** Hands a large file over in pieces, reading one at a time, so that neither the page nor the
  *  app ever holds it whole; the app appends them to a temporary file. Returns the upload's id. */
-async function uploadInPieces(file: Blob, progress?: (sent: number, total: number) => void): Promise<string> {
+export async function uploadInPieces(file: Blob, progress?: (sent: number, total: number) => void): Promise<string> {
   const id = await call<string>("upload_begin", { size: file.size });
   for (let at = 0; at < file.size; at += PIECE) {
     const bytes = new Uint8Array(await file.slice(at, at + PIECE).arrayBuffer());
@@ -126,8 +127,9 @@ export const api = {
   rosterImportCheck: (bytes: Uint8Array) => upload<RosterCheck>("roster_import_check", bytes),
   rosterImportApply: (token: number) => call<number>("roster_import_apply", { token }),
   exchangeExport: (input: ExchangeExportInput) => call<ExchangeWritten>("exchange_export", { input }),
-  exchangeImport: async (file: Blob, passphrase: string, progress?: (sent: number, total: number) => void) =>
-    call<ImportReport>("exchange_import", { input: { upload: await uploadInPieces(file, progress), passphrase } }),
+  /** Imports an uploaded exchange file (see `uploadInPieces`); `uploadProgress` tells how far. */
+  exchangeImport: (upload: string, passphrase: string) => call<ImportReport>("exchange_import", { input: { upload, passphrase } }),
+  uploadProgress: (upload: string) => call<UploadProgress | null>("upload_progress", { upload }),
 };
 
 export function onSync(handler: (e: SyncEvent) => void): Promise<UnlistenFn> {

@@ -488,9 +488,8 @@ pub async fn exchange_import(
             .store
             .meta("username")?
             .unwrap_or_else(|| s.profile.as_str().to_owned());
-        let reader = std::io::BufReader::with_capacity(256 * 1024, &uploaded.file);
         Ok(s.store
-            .import_exchange(reader, &input.passphrase, &who, Utc::now())?)
+            .import_exchange(uploaded.reader(), &input.passphrase, &who, Utc::now())?)
     })
     .await;
     if let Err(e) = &result {

@@ -6,10 +6,13 @@
 
 use super::AppStateRef;
 use crate::error::{AppError, ErrorCode};
+use serde::Serialize;
+use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use tauri::ipc::{InvokeBody, Request};
 
 /// The largest piece the page may send at once.
@@ -27,13 +30,15 @@ fn folder(root: &Path) -> PathBuf {
     root.join("uploads")
 }
 
-/// The file of upload `id`. Ids are numbers this process gave out, so a page cannot name
-/// any other path.
+/// Upload ids are numbers this process gave out, so a page cannot name any other path.
+fn number(id: &str) -> Result<u64, AppError> {
+    id.parse()
+        .map_err(|_| AppError::invalid("上传编号无效，请重新选择文件"))
+}
+
+/// The file of upload `id`.
 fn path_of(root: &Path, id: &str) -> Result<PathBuf, AppError> {
-    let n: u64 = id
-        .parse()
-        .map_err(|_| AppError::invalid("上传编号无效，请重新选择文件"))?;
-    Ok(folder(root).join(format!("{n}.part")))
+    Ok(folder(root).join(format!("{}.part", number(id)?)))
 }
 
 /// Empties `uploads/` (what an earlier run left). Called once at start.
@@ -97,23 +102,95 @@ pub async fn upload_piece(state: AppStateRef<'_>, request: Request<'_>) -> Resul
     Ok(end)
 }
 
+/// How far each upload being read has got, for `upload_progress`.
+static READING: Mutex<BTreeMap<u64, Arc<Reading>>> = Mutex::new(BTreeMap::new());
+
+struct Reading {
+    read: AtomicU64,
+    total: u64,
+}
+
+fn registry() -> std::sync::MutexGuard<'static, BTreeMap<u64, Arc<Reading>>> {
+    // A poisoned map only means a reader panicked; its entries are still counters.
+    READING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// An uploaded file, open for reading; the file is deleted when this is dropped.
 pub struct Uploaded {
-    pub file: File,
+    file: File,
     path: PathBuf,
+    n: u64,
+    reading: Arc<Reading>,
+}
+
+impl Uploaded {
+    /// A buffered reader of the file that counts what has been read.
+    pub fn reader(&self) -> impl Read + '_ {
+        BufReader::with_capacity(
+            256 * 1024,
+            Counting {
+                inner: &self.file,
+                reading: &self.reading,
+            },
+        )
+    }
 }
 
 impl Drop for Uploaded {
     fn drop(&mut self) {
+        registry().remove(&self.n);
         let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+struct Counting<'a> {
+    inner: &'a File,
+    reading: &'a Reading,
+}
+
+impl Read for Counting<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.reading.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
     }
 }
 
 /// Takes upload `id` for reading; it is gone afterwards, whatever the reading gives.
 pub fn take(root: &Path, id: &str) -> Result<Uploaded, AppError> {
+    let n = number(id)?;
     let path = path_of(root, id)?;
     let file = File::open(&path).map_err(|_| AppError::invalid("上传已失效，请重新选择文件"))?;
-    Ok(Uploaded { file, path })
+    let total = file.metadata().map_err(io)?.len();
+    let reading = Arc::new(Reading {
+        read: AtomicU64::new(0),
+        total,
+    });
+    registry().insert(n, reading.clone());
+    Ok(Uploaded {
+        file,
+        path,
+        n,
+        reading,
+    })
+}
+
+/// How much of an upload the command using it has read.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct UploadProgress {
+    pub read: u64,
+    pub total: u64,
+}
+
+/// How far the command reading upload `upload` has got; `None` before it starts and after
+/// it ends. The page asks a few times a second while an import runs.
+#[tauri::command]
+pub fn upload_progress(upload: String) -> Result<Option<UploadProgress>, AppError> {
+    let n = number(&upload)?;
+    Ok(registry().get(&n).map(|r| UploadProgress {
+        read: r.read.load(Ordering::Relaxed),
+        total: r.total,
+    }))
 }
 
 #[cfg(test)]
@@ -134,5 +211,33 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn reading_an_upload_is_counted_while_it_is_taken() {
+        let root = std::env::temp_dir().join(format!("jxjy-upload-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(folder(&root)).unwrap();
+        let id = NEXT.fetch_add(1, Ordering::SeqCst).to_string();
+        std::fs::write(path_of(&root, &id).unwrap(), vec![7u8; 300_000]).unwrap();
+        assert!(
+            upload_progress(id.clone()).unwrap().is_none(),
+            "not taken yet"
+        );
+        let taken = take(&root, &id).unwrap();
+        let p = upload_progress(id.clone()).unwrap().unwrap();
+        assert_eq!((p.read, p.total), (0, 300_000));
+        let mut r = taken.reader();
+        let mut first = vec![0u8; 1000];
+        r.read_exact(&mut first).unwrap();
+        let mut rest = Vec::new();
+        r.read_to_end(&mut rest).unwrap();
+        assert_eq!(first.len() + rest.len(), 300_000);
+        drop(r);
+        assert_eq!(upload_progress(id.clone()).unwrap().unwrap().read, 300_000);
+        drop(taken);
+        assert!(upload_progress(id.clone()).unwrap().is_none(), "done");
+        assert!(!path_of(&root, &id).unwrap().exists(), "deleted");
+        let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -200,6 +200,11 @@
       uploads.set(id, { size, length: 0, first: undefined });
       return id;
     },
+    upload_progress: ({ upload }) => {
+      const u = uploads.get(upload);
+      if (!u?.started) return null;
+      return { read: Math.min(u.length, Math.floor((u.length * (Date.now() - u.started)) / 1200)), total: u.length };
+    },
     upload_piece: (bytes, headers) => {
       const u = uploads.get(headers["x-upload"]);
       if (!u || Number(headers["x-offset"]) !== u.length) throw { code: "invalid_input", message: "文件分段顺序有误，请重新导入" };
@@ -207,10 +212,13 @@
       u.length += bytes.length;
       return u.length;
     },
-    exchange_import: ({ input }) => {
+    exchange_import: async ({ input }) => {
       const u = uploads.get(input.upload);
-      uploads.delete(input.upload);
       if (!u || u.length !== u.size) throw { code: "file_refused", message: "交换文件不完整" };
+      // A large file takes a while to check and import; upload_progress tells how far.
+      u.started = Date.now();
+      if (u.length > 1024 * 1024) await new Promise((r) => setTimeout(r, 1200));
+      uploads.delete(input.upload);
       const bytes = [u.first];
       if (bytes[0] === 88) throw { code: "file_refused", message: "交换文件已被改动或损坏，校验未通过，未导入任何内容。请重新复制或重新导出该文件。" };
       return { kind: "decisions", origin: "reviewer-u01 · 某团 · regiment", created_at: "2019-12-30T08:00:00Z", imported: 3, already_present: 0, skipped: [], staff: 0, declarations: 0, evidence_files: 0 };
@@ -245,7 +253,7 @@
       // A test may slow the queue's answers (window.__queueDelay, ms), as a slow disk would.
       await new Promise((r) => setTimeout(r, cmd === "queue" ? (window.__queueDelay ?? 1) : 1));
       // A copy, as the real IPC delivers: the page never shares objects with the backend.
-      const out = h(args, options.headers ?? {});
+      const out = await h(args, options.headers ?? {});
       return out === undefined || out === null ? out : structuredClone(out);
     },
   };

@@ -75,6 +75,12 @@ test("an exchange file: a changed one is refused with nothing imported, a good o
   });
   await page.click('[data-test="ex-import"]');
   await page.waitForSelector('[data-test="ex-progress"]');
+  // Then the import's own progress, read from the app while it runs.
+  await page.waitForFunction(() => {
+    const p = document.querySelector('[data-test="ex-progress"]');
+    const pct = Number(p?.querySelector(".el-progress__text")?.textContent.replace("%", ""));
+    return p?.textContent.includes("正在校验并导入") && pct > 0 && pct < 100;
+  });
   // Enter in the passphrase field while the import runs does not start a second one.
   await page.press('input[data-test="ex-in-pass"]', "Enter");
   await page.waitForSelector('[data-test="ex-report"]');
