@@ -481,8 +481,9 @@ pub async fn exchange_import(
     state: AppStateRef<'_>,
     input: ExchangeImportInput,
 ) -> Result<ImportReport, AppError> {
-    validate::text("口令", &input.passphrase, 200)?;
+    // Taken first, so that the upload is deleted even when the passphrase is refused.
     let uploaded = super::upload::take(state.home.root(), &input.upload)?;
+    validate::text("口令", &input.passphrase, 200)?;
     let result = blocking(state.inner(), move |s| {
         let who = s
             .store

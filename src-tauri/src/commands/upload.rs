@@ -36,9 +36,14 @@ fn number(id: &str) -> Result<u64, AppError> {
         .map_err(|_| AppError::invalid("上传编号无效，请重新选择文件"))
 }
 
+/// The file of upload number `n`.
+fn file_of(root: &Path, n: u64) -> PathBuf {
+    folder(root).join(format!("{n}.part"))
+}
+
 /// The file of upload `id`.
 fn path_of(root: &Path, id: &str) -> Result<PathBuf, AppError> {
-    Ok(folder(root).join(format!("{}.part", number(id)?)))
+    Ok(file_of(root, number(id)?))
 }
 
 /// Empties `uploads/` (what an earlier run left). Called once at start.
@@ -59,9 +64,9 @@ pub async fn upload_begin(state: AppStateRef<'_>, size: u64) -> Result<String, A
     }
     let dir = folder(state.home.root());
     std::fs::create_dir_all(&dir).map_err(io)?;
-    let id = NEXT.fetch_add(1, Ordering::SeqCst).to_string();
-    File::create(path_of(state.home.root(), &id)?).map_err(io)?;
-    Ok(id)
+    let n = NEXT.fetch_add(1, Ordering::SeqCst);
+    File::create(file_of(state.home.root(), n)).map_err(io)?;
+    Ok(n.to_string())
 }
 
 /// Appends one piece: raw bytes, with the upload's id in `x-upload` and the piece's place in
@@ -86,9 +91,18 @@ pub async fn upload_piece(state: AppStateRef<'_>, request: Request<'_>) -> Resul
     let offset: u64 = header("x-offset")
         .parse()
         .map_err(|_| AppError::invalid("分段位置无效"))?;
+    // The write goes to the blocking pool, off the async workers that answer other commands.
+    let bytes = bytes.to_vec();
+    tauri::async_runtime::spawn_blocking(move || append(&path, offset, &bytes))
+        .await
+        .map_err(AppError::internal)?
+}
+
+/// Appends `bytes` to the upload file if it ends at `offset`; the file's new length.
+fn append(path: &Path, offset: u64, bytes: &[u8]) -> Result<u64, AppError> {
     let mut file = OpenOptions::new()
         .append(true)
-        .open(&path)
+        .open(path)
         .map_err(|_| AppError::invalid("上传已失效，请重新选择文件"))?;
     let len = file.metadata().map_err(io)?.len();
     if len != offset {
@@ -159,7 +173,7 @@ impl Read for Counting<'_> {
 /// Takes upload `id` for reading; it is gone afterwards, whatever the reading gives.
 pub fn take(root: &Path, id: &str) -> Result<Uploaded, AppError> {
     let n = number(id)?;
-    let path = path_of(root, id)?;
+    let path = file_of(root, n);
     let file = File::open(&path).map_err(|_| AppError::invalid("上传已失效，请重新选择文件"))?;
     let total = file.metadata().map_err(io)?.len();
     let reading = Arc::new(Reading {
