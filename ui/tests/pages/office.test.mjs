@@ -98,6 +98,17 @@ test("an exchange file: a changed one is refused with nothing imported, a good o
   await page.click('[data-test="ex-export"]');
   await page.waitForSelector("text=两次输入的口令不一致");
   assert.equal((await calls(page, "exchange_export")).length, 0);
+
+  // No form ever submits natively (that would reload the app), even one without a handler.
+  await page.evaluate(() => {
+    window.__stillHere = true;
+    const form = document.createElement("form");
+    form.innerHTML = '<input name="q" value="x">';
+    document.body.append(form);
+    form.requestSubmit();
+  });
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.__stillHere), true);
   assert.deepEqual(errors, []);
   await page.close();
 });
