@@ -54,9 +54,16 @@ test("the queue filters by status, flag and search, and virtualizes thousands of
 });
 
 test("a jump to rows not fetched yet draws them once, with data; placeholders only when the answer is slow", async () => {
-  const { page, errors } = await openApp(browser, base, 20000);
+  const { page, errors } = await openApp(browser, base, 20000, { clock: true });
   const rowAt = (n) => `[data-test="queue-row"][data-id][style*="top: ${n * 56}px"]`;
-  const jump = (n) => page.locator('[data-test="queue-list"]').evaluate((el, top) => (el.scrollTop = top), n * 56);
+  const placeholder = '[data-test="queue-row"]:not([data-id])';
+  const queueCalls = () => page.evaluate(() => window.__calls.filter((c) => c.cmd === "queue").length);
+  // Jumps, and waits until the page has asked for the rows (the answer's timer is then set).
+  const jump = async (n) => {
+    const before = await queueCalls();
+    await page.locator('[data-test="queue-list"]').evaluate((el, top) => (el.scrollTop = top), n * 56);
+    await page.waitForFunction((k) => window.__calls.filter((c) => c.cmd === "queue").length > k, before, { polling: 20 });
+  };
   // Counts every moment a "加载中…" row was in the list.
   await page.evaluate(() => {
     window.__placeholders = 0;
@@ -64,16 +71,22 @@ test("a jump to rows not fetched yet draws them once, with data; placeholders on
       if (document.querySelector('[data-test="queue-row"]:not([data-id])')) window.__placeholders++;
     }).observe(document.querySelector('[data-test="queue-list"]'), { subtree: true, childList: true });
   });
+  // The page's clock stands still from here and moves only by runFor: which of the answer and
+  // the placeholder's timer comes first is the app's own schedule, not the machine's speed.
+  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1000);
   await page.evaluate(() => (window.__queueDelay = 20));
   await jump(9000);
+  await page.clock.runFor(60);
   await page.waitForSelector(rowAt(9000));
   assert.equal(await page.evaluate(() => window.__placeholders), 0, "a quick answer is drawn with no placeholder first");
   await page.evaluate(() => (window.__queueDelay = 600));
   await jump(14000);
-  await page.waitForSelector('[data-test="queue-row"]:not([data-id])', { timeout: 500 });
+  await page.clock.runFor(100);
+  await page.waitForSelector(placeholder);
   assert.equal(await page.locator(rowAt(14000)).count(), 0);
+  await page.clock.runFor(600);
   await page.waitForSelector(rowAt(14000));
-  assert.equal(await page.locator('[data-test="queue-row"]:not([data-id])').count(), 0, "the rows replace the placeholders");
+  assert.equal(await page.locator(placeholder).count(), 0, "the rows replace the placeholders");
   assert.deepEqual(errors, []);
 });
 
