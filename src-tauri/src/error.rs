@@ -121,7 +121,9 @@ impl From<SyncError> for AppError {
             SyncError::Unauthorized(_) | SyncError::NotLoggedIn => ErrorCode::NotLoggedIn,
             SyncError::Refused { .. } => ErrorCode::Refused,
             SyncError::Cancelled => ErrorCode::Cancelled,
-            SyncError::BadData(_) => ErrorCode::BadData,
+            SyncError::BadData(_) | SyncError::TooLarge { .. } => ErrorCode::BadData,
+            SyncError::Redirected { .. } => ErrorCode::Refused,
+            SyncError::Address(_) => ErrorCode::InvalidInput,
             SyncError::Store(s) => store_code(s),
         };
         AppError::new(code, e.message_zh())

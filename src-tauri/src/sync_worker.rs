@@ -122,7 +122,8 @@ impl Ctx {
         let server = store
             .meta("server")?
             .ok_or_else(|| AppError::new(ErrorCode::NotLoggedIn, "尚未登录平台，请先登录"))?;
-        let client = Client::new(&server)?;
+        // Checked again here: an address stored before plain http was refused goes nowhere.
+        let client = Client::for_address(&server)?;
         let emit = self.emit.clone();
         // At most ten progress events a second, plus every phase change.
         let last = Mutex::new((Instant::now(), None));

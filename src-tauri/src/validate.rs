@@ -38,25 +38,10 @@ pub fn sha256(s: &str) -> Result<(), AppError> {
     }
 }
 
-/// The platform's address: http(s)://host[:port][/path], nothing else.
-pub fn server(s: &str) -> Result<(), AppError> {
-    let rest = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"));
-    let ok = s.len() <= 200
-        && rest.is_some_and(|r| {
-            !r.is_empty()
-                && !r.starts_with('/')
-                && r.chars()
-                    .all(|c| c.is_ascii_graphic() && !matches!(c, '"' | '<' | '>' | '\\' | '`'))
-        });
-    if ok {
-        Ok(())
-    } else {
-        Err(AppError::invalid(
-            "平台地址应形如 http://127.0.0.1:8787 或 https://平台域名",
-        ))
-    }
+/// The platform's address: `https://` anywhere, plain `http://` only on this computer
+/// (`jxjy_sync::PlatformAddress` says why); the reviewer is told what to type instead.
+pub fn server(s: &str) -> Result<jxjy_sync::PlatformAddress, AppError> {
+    jxjy_sync::PlatformAddress::parse(s).map_err(|e| AppError::invalid(e.message_zh()))
 }
 
 #[cfg(test)]
@@ -83,8 +68,15 @@ mod tests {
             "http://",
             "javascript:alert(1)",
             "http:///x",
+            "http://192.168.1.10:8787",
         ] {
             assert!(server(bad).is_err(), "{bad}");
         }
+        let e = server("http://192.168.1.10:8787").unwrap_err();
+        assert!(
+            e.message.contains("https://192.168.1.10:8787"),
+            "{}",
+            e.message
+        );
     }
 }

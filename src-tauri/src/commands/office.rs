@@ -197,7 +197,7 @@ pub async fn spotcheck_export(state: AppStateRef<'_>, id: String) -> Result<Writ
         std::fs::create_dir_all(&dir).map_err(io)?;
         let store = &s.store;
         let files = pack::write_pack(&dir, &name, &view, &unit, &today(), |sha| {
-            store.read_evidence(sha).ok()
+            store.open_evidence(sha).ok()
         })
         .map_err(office)?;
         Ok(Written {

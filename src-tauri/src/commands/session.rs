@@ -123,7 +123,7 @@ pub async fn session(state: AppStateRef<'_>) -> Result<SessionInfo, AppError> {
 /// sync starts right after.
 #[tauri::command]
 pub async fn login(state: AppStateRef<'_>, input: LoginInput) -> Result<SessionInfo, AppError> {
-    validate::server(input.server.trim())?;
+    let address = validate::server(input.server.trim())?;
     validate::text("用户名", &input.username, 64)?;
     if input.username.trim().is_empty() || input.password.is_empty() {
         return Err(AppError::invalid("请输入用户名和密码"));
@@ -134,7 +134,7 @@ pub async fn login(state: AppStateRef<'_>, input: LoginInput) -> Result<SessionI
     }
     let log = state.log.clone();
     blocking(state.inner(), move |s| {
-        let client = Client::new(input.server.trim())?;
+        let client = Client::new(&address)?;
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

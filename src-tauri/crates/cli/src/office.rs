@@ -144,7 +144,7 @@ pub fn spotcheck(common: &Common, cmd: &SpotcheckCmd) -> Result<(), Failure> {
             std::fs::create_dir_all(out)
                 .with_context(|| format!("cannot create {}", out.display()))?;
             let files = pack::write_pack(out, &name, &view, &unit, &today(), |sha| {
-                store.read_evidence(sha).ok()
+                store.open_evidence(sha).ok()
             })
             .map_err(|e| anyhow!(e))?;
             eprintln!(

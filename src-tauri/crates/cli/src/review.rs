@@ -10,7 +10,7 @@ use jxjy_store::keys::{self, Backend};
 use jxjy_store::queries::QueueFilter;
 use jxjy_store::{Home, ProfileName, Store};
 use jxjy_sync::engine::{login, SyncOptions};
-use jxjy_sync::{CancelToken, Client, Engine, Progress};
+use jxjy_sync::{CancelToken, Client, Engine, PlatformAddress, Progress};
 use std::io::{Read, Write};
 
 /// Options every review command shares.
@@ -54,7 +54,8 @@ pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<(), Failure> {
 
 #[derive(Args)]
 pub struct LoginArgs {
-    /// The platform's address, e.g. http://127.0.0.1:8787
+    /// The platform's address: https://… (plain http only to this computer, e.g.
+    /// http://127.0.0.1:8787)
     #[arg(long)]
     server: String,
     #[arg(long)]
@@ -68,6 +69,8 @@ pub struct LoginArgs {
 }
 
 pub fn login_cmd(common: &Common, args: &LoginArgs) -> Result<(), Failure> {
+    // Refused before the password is even read, let alone sent.
+    let address = PlatformAddress::parse(&args.server).map_err(|e| Failure::input(anyhow!(e)))?;
     let mut password = String::new();
     std::io::stdin()
         .read_to_string(&mut password)
@@ -77,7 +80,7 @@ pub fn login_cmd(common: &Common, args: &LoginArgs) -> Result<(), Failure> {
         return Err(Failure::input(anyhow!("no password on stdin")));
     }
     let mut store = open(common)?;
-    let client = Client::new(&args.server).map_err(|e| anyhow!(e))?;
+    let client = Client::new(&address).map_err(|e| anyhow!(e))?;
     let rt = runtime()?;
     let t = rt
         .block_on(login(&mut store, &client, &args.user, &password, args.year))
@@ -110,7 +113,7 @@ pub fn sync_cmd(common: &Common, args: &SyncArgs) -> Result<(), Failure> {
         .meta("server")
         .map_err(|e| anyhow!(e))?
         .ok_or_else(|| anyhow!("not logged in: run `jxjy login` first"))?;
-    let client = Client::new(&server).map_err(|e| anyhow!(e))?;
+    let client = Client::for_address(&server).map_err(|e| anyhow!(e))?;
     let json = args.json;
     let sink = move |p: &Progress| {
         if !json {

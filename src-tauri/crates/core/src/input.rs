@@ -176,13 +176,18 @@ fn validate(input: &Input) -> Result<(), InputError> {
             ));
         }
         for (i, e) in d.evidence.iter().enumerate() {
-            let ok = e.sha256.len() == 64 && e.sha256.bytes().all(|b| b.is_ascii_hexdigit());
-            if !ok {
-                return Err(decl_err(
-                    d,
-                    &format!("evidence[{i}].sha256"),
-                    "must be 64 hexadecimal digits".into(),
-                ));
+            match crate::evidence_record::check_evidence(e) {
+                Ok(()) => {}
+                Err(crate::evidence_record::EvidenceRecordError::BadHash { .. }) => {
+                    return Err(decl_err(
+                        d,
+                        &format!("evidence[{i}].sha256"),
+                        "must be 64 hexadecimal digits".into(),
+                    ))
+                }
+                Err(e @ crate::evidence_record::EvidenceRecordError::TooLarge { .. }) => {
+                    return Err(decl_err(d, &format!("evidence[{i}].size"), e.to_string()))
+                }
             }
         }
     }

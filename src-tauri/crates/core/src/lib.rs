@@ -4,9 +4,11 @@
 //! the annual ledger, decision validation, and a deterministic synthetic-unit generator. No I/O:
 //! time and randomness come in as parameters.
 
+pub mod address;
 mod date_format;
 pub mod decision;
 pub mod engine;
+pub mod evidence_record;
 pub mod filekind;
 pub mod flags;
 pub mod hours;

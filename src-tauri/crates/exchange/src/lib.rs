@@ -28,8 +28,9 @@ pub const MIN_PASSPHRASE_CHARS: usize = 8;
 /// Plaintext bytes per sealed segment.
 pub const SEGMENT_SIZE: u32 = 64 * 1024;
 
-/// The largest record body accepted (an evidence file).
-pub const MAX_RECORD: u32 = 256 * 1024 * 1024;
+/// The largest record body accepted: an evidence file (at most 50 MiB, the limit of
+/// `jxjy_core::evidence_record`) with room to spare, so a crafted length allocates little.
+pub const MAX_RECORD: u32 = 64 * 1024 * 1024;
 
 /// A derived key; never printed.
 #[derive(Clone)]

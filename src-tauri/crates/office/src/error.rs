@@ -8,6 +8,9 @@ pub enum OfficeError {
     Read(String),
     #[error("the spreadsheet is not usable: {0}")]
     Sheet(String),
+    /// A file beyond a reading limit, refused before anything was sized from it.
+    #[error("the spreadsheet is over a limit: {en}")]
+    Limit { en: String, zh: String },
     #[error("zip: {0}")]
     Zip(#[from] zip::result::ZipError),
     #[error("I/O: {0}")]
@@ -21,7 +24,7 @@ impl OfficeError {
             OfficeError::Read(_) => {
                 "无法读取该表格，请确认是 .xlsx 格式（可在WPS或Excel中另存为 .xlsx）".to_owned()
             }
-            OfficeError::Sheet(zh) => zh.clone(),
+            OfficeError::Sheet(zh) | OfficeError::Limit { zh, .. } => zh.clone(),
             OfficeError::Zip(_) => "生成压缩包失败".to_owned(),
             OfficeError::Io(_) => "文件读写失败，请检查目标文件夹是否可写".to_owned(),
         }

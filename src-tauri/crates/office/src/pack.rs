@@ -3,7 +3,7 @@
 
 use crate::{print, xlsx_out, OfficeError};
 use jxjy_store::spotcheck::{PackEvidence, PackView};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// The name an evidence file gets in the pack: rank, then the declarant's own file name made
@@ -43,39 +43,53 @@ pub struct PackFiles {
     pub missing_evidence: usize,
 }
 
-/// Writes the pack into `dir/<name>/` and `dir/<name>.zip`. `evidence` returns a file's bytes
-/// (verified by the store), or `None` when it is not downloaded.
-pub fn write_pack(
+/// Writes the pack into `dir/<name>/` and `dir/<name>.zip`. `evidence` gives a reader of a
+/// file's bytes (which fails at the end when they do not verify), or `None` when it is not
+/// downloaded. Evidence is copied through, never held whole: into the folder first, then from
+/// there into the zip.
+pub fn write_pack<R: Read>(
     dir: &Path,
     name: &str,
     view: &PackView,
     unit_name: &str,
     printed_on: &str,
-    mut evidence: impl FnMut(&str) -> Option<Vec<u8>>,
+    mut evidence: impl FnMut(&str) -> Option<R>,
 ) -> Result<PackFiles, OfficeError> {
     let folder = dir.join(name);
     std::fs::create_dir_all(folder.join("evidence"))?;
-    let mut files: Vec<(String, Vec<u8>)> = vec![
+    let documents: Vec<(String, Vec<u8>)> = vec![
         ("抽审清单.xlsx".into(), xlsx_out::checklist(view)?),
         (
             "抽审材料汇总.html".into(),
             print::pack_summary(view, unit_name, printed_on).into_bytes(),
         ),
     ];
+    let mut files: Vec<String> = Vec::new();
+    for (rel, bytes) in &documents {
+        std::fs::write(folder.join(rel), bytes)?;
+        files.push(rel.clone());
+    }
     let mut missing = 0;
     for item in &view.items {
         for e in &item.evidence {
-            match evidence(&e.sha256) {
-                Some(bytes) => files.push((
-                    format!("evidence/{}", evidence_file_name(item.rank, e)),
-                    bytes,
-                )),
-                None => missing += 1,
+            let Some(mut reader) = evidence(&e.sha256) else {
+                missing += 1;
+                continue;
+            };
+            let rel = format!("evidence/{}", evidence_file_name(item.rank, e));
+            let path = folder.join(&rel);
+            let copied = std::fs::File::create(&path).and_then(|f| {
+                let mut w = std::io::BufWriter::new(f);
+                std::io::copy(&mut reader, &mut w)?;
+                w.flush()
+            });
+            if let Err(err) = copied {
+                // A file that did not verify is not left behind looking like evidence.
+                let _ = std::fs::remove_file(&path);
+                return Err(err.into());
             }
+            files.push(rel);
         }
-    }
-    for (rel, bytes) in &files {
-        std::fs::write(folder.join(rel), bytes)?;
     }
     let zip_path = dir.join(format!("{name}.zip"));
     let tmp = dir.join(format!("{name}.zip.partial"));
@@ -85,9 +99,10 @@ pub fn write_pack(
         let opts = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
         z.add_directory(format!("{name}/evidence/"), opts)?;
-        for (rel, bytes) in &files {
+        for rel in &files {
             z.start_file(format!("{name}/{rel}"), opts)?;
-            z.write_all(bytes)?;
+            let mut f = std::fs::File::open(folder.join(rel))?;
+            std::io::copy(&mut f, &mut z)?;
         }
         let mut w = z.finish()?;
         w.flush()?;

@@ -264,7 +264,10 @@ fn a_spot_check_pack_is_reproducible_and_written_as_folder_and_zip() {
         &va,
         "某单位",
         "2020-03-02",
-        |sha| (sha.as_bytes()[0] % 2 == 0).then(|| format!("file {sha}").into_bytes()),
+        |sha| {
+            (sha.as_bytes()[0] % 2 == 0)
+                .then(|| std::io::Cursor::new(format!("file {sha}").into_bytes()))
+        },
     )
     .unwrap();
     assert!(files.folder.join("抽审清单.xlsx").exists());

@@ -12,6 +12,8 @@ pub enum StoreError {
     WrongKey { profile: String },
     #[error("keyring: {0}")]
     Keyring(String),
+    #[error("no Secret Service (the OS keyring over D-Bus) can be reached here; on a machine without a desktop session set JXJY_KEYRING=keyutils")]
+    NoSecretService,
     #[error("the database has schema version {found}; this program supports up to {supported}")]
     TooNew { found: i64, supported: i64 },
     #[error("invalid profile name `{0}`")]
@@ -40,6 +42,8 @@ pub enum StoreError {
     Exchange(#[from] jxjy_exchange::ExchangeError),
     #[error("the exchange file belongs to {file}, this profile to {profile}")]
     ExchangeOwner { file: String, profile: String },
+    #[error("the snapshot presets a platform address that is refused: {0}")]
+    SnapshotAddress(jxjy_core::address::AddressError),
     #[error("invalid input: {0}")]
     Invalid(String),
     #[error("this profile has not logged in to the platform yet")]
@@ -56,7 +60,7 @@ impl StoreError {
         match self {
             StoreError::KeyMissing { .. } => "key_missing",
             StoreError::WrongKey { .. } => "wrong_key",
-            StoreError::Keyring(_) => "keyring",
+            StoreError::Keyring(_) | StoreError::NoSecretService => "keyring",
             StoreError::TooNew { .. } => "database_too_new",
             StoreError::InvalidProfile(_) | StoreError::Decision(_) => "invalid_input",
             StoreError::NoHome | StoreError::Io(_) => "io",
@@ -74,6 +78,7 @@ impl StoreError {
                 _ => "file_refused",
             },
             StoreError::ExchangeOwner { .. } | StoreError::NotLoggedIn => "not_allowed",
+            StoreError::SnapshotAddress(_) => "file_refused",
             StoreError::Invalid(_) => "invalid_input",
         }
     }
@@ -88,6 +93,9 @@ impl StoreError {
                 "档案“{profile}”的数据库密钥与本地数据不匹配，无法打开。本地数据仍完整保留，请联系管理员。"
             ),
             StoreError::Keyring(e) => format!("无法访问系统密钥库：{e}"),
+            StoreError::NoSecretService => {
+                "无法访问系统密钥库（Secret Service 未运行），请在桌面会话中打开本程序".to_owned()
+            }
             StoreError::TooNew { found, supported } => format!(
                 "本地数据库由更新版本的程序创建（结构版本{found}，本程序最高支持{supported}），请升级程序后再打开。"
             ),
@@ -113,6 +121,9 @@ impl StoreError {
             StoreError::ExchangeOwner { file, profile } => format!(
                 "该交换文件属于“{file}”，与当前档案“{profile}”不符，未导入任何内容。请在同一审核人的档案中导入。"
             ),
+            StoreError::SnapshotAddress(e) => {
+                format!("快照文件预设的平台地址不安全，未导入任何内容。{}", e.message_zh())
+            }
             StoreError::Invalid(zh) => zh.clone(),
             StoreError::NotLoggedIn => "当前档案尚未登录专技平台，请先登录一次".to_owned(),
         }

@@ -1,6 +1,7 @@
 //! Evidence bytes at rest: chunks inside the encrypted database, appended as they arrive (so a
 //! download resumes from what is stored) and verified against their SHA-256 when complete and
-//! again on every read.
+//! again on every read. Files go in and come out a chunk at a time: nothing here holds a whole
+//! file in memory except [`Store::read_evidence`], which is bounded by the evidence size limit.
 
 use crate::db::Store;
 use crate::error::StoreError;
@@ -16,6 +17,27 @@ fn evidence_err(sha256: &str, problem: impl Into<String>) -> StoreError {
         sha256: sha256.to_owned(),
         problem: problem.into(),
     }
+}
+
+/// The most bytes one stored chunk holds: a read brings at most this much into memory.
+const CHUNK_BYTES: usize = 256 * 1024;
+
+/// Writes `data` at `offset` as chunks of at most [`CHUNK_BYTES`], in the caller's transaction.
+pub(crate) fn insert_chunks(
+    tx: &rusqlite::Transaction<'_>,
+    sha256: &str,
+    offset: i64,
+    data: &[u8],
+) -> Result<(), StoreError> {
+    let mut at = offset;
+    for piece in data.chunks(CHUNK_BYTES) {
+        tx.execute(
+            "INSERT INTO evidence_chunks (sha256, offset, data) VALUES (?1, ?2, ?3)",
+            params![sha256, at, piece],
+        )?;
+        at += i64::try_from(piece.len()).unwrap_or(i64::MAX);
+    }
+    Ok(())
 }
 
 impl Store {
@@ -59,10 +81,7 @@ impl Store {
         if stored + len > size {
             return Err(evidence_err(sha256, "more bytes than the declared size"));
         }
-        tx.execute(
-            "INSERT INTO evidence_chunks (sha256, offset, data) VALUES (?1, ?2, ?3)",
-            params![sha256, offset, data],
-        )?;
+        insert_chunks(&tx, sha256, offset, data)?;
         let now_stored = stored + len;
         tx.execute(
             "UPDATE evidence SET bytes_stored = ?2, state = 'partial' WHERE sha256 = ?1",
@@ -75,8 +94,13 @@ impl Store {
     /// Checks a complete file against its hash: `present` when it matches; otherwise the bytes
     /// are dropped (the download starts over) and an error says so.
     pub fn finish_evidence(&mut self, sha256: &str) -> Result<(), StoreError> {
-        let bytes = self.evidence_bytes(sha256)?;
-        if hex(&Sha256::digest(&bytes)) == sha256 {
+        let mut reader = EvidenceReader::new(self, sha256, None);
+        let matches = match std::io::copy(&mut reader, &mut std::io::sink()) {
+            Ok(_) => true,
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => false,
+            Err(e) => return Err(reader.take_error().unwrap_or(StoreError::Io(e))),
+        };
+        if matches {
             self.conn.execute(
                 "UPDATE evidence SET state = 'present' WHERE sha256 = ?1",
                 [sha256],
@@ -137,41 +161,146 @@ impl Store {
         self.finish_evidence(sha256)
     }
 
-    fn evidence_bytes(&self, sha256: &str) -> Result<Vec<u8>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT data FROM evidence_chunks WHERE sha256 = ?1 ORDER BY offset")?;
-        let mut out = Vec::new();
-        let mut rows = stmt.query([sha256])?;
-        while let Some(r) = rows.next()? {
-            let chunk: Vec<u8> = r.get(0)?;
-            out.extend_from_slice(&chunk);
-        }
-        Ok(out)
+    /// A reader of a present file, a chunk at a time; it fails with `InvalidData` at the end
+    /// when the bytes read do not match the SHA-256 (so a copy made from it is complete and
+    /// verified only when the copy returns Ok).
+    pub fn open_evidence(&self, sha256: &str) -> Result<EvidenceReader<'_>, StoreError> {
+        let size = self.present_size(sha256)?;
+        Ok(EvidenceReader::new(self, sha256, Some(size)))
     }
 
-    /// The file's bytes, verified against its SHA-256 on every read.
-    pub fn read_evidence(&self, sha256: &str) -> Result<Vec<u8>, StoreError> {
-        let state: Option<String> = self
+    /// The size of a file that is present; an error that says why otherwise.
+    fn present_size(&self, sha256: &str) -> Result<u64, StoreError> {
+        let row: Option<(String, i64)> = self
             .conn
             .query_row(
-                "SELECT state FROM evidence WHERE sha256 = ?1",
+                "SELECT state, size FROM evidence WHERE sha256 = ?1",
                 [sha256],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        match state.as_deref() {
-            Some("present") => {}
-            Some(_) => return Err(evidence_err(sha256, "not downloaded yet")),
-            None => return Err(evidence_err(sha256, "unknown evidence file")),
+        match row {
+            Some((state, size)) if state == "present" => Ok(u64::try_from(size).unwrap_or(0)),
+            Some(_) => Err(evidence_err(sha256, "not downloaded yet")),
+            None => Err(evidence_err(sha256, "unknown evidence file")),
         }
-        let bytes = self.evidence_bytes(sha256)?;
-        if hex(&Sha256::digest(&bytes)) != sha256 {
-            return Err(evidence_err(
-                sha256,
-                "stored bytes do not match their SHA-256",
-            ));
+    }
+
+    /// The file's bytes, verified against its SHA-256 on every read. For a file that has to be
+    /// whole (the viewer, an exchange record); copies go through [`Store::open_evidence`].
+    pub fn read_evidence(&self, sha256: &str) -> Result<Vec<u8>, StoreError> {
+        let size = self.present_size(sha256)?;
+        let capacity =
+            usize::try_from(size.min(jxjy_core::evidence_record::MAX_EVIDENCE_BYTES)).unwrap_or(0);
+        let mut out = Vec::with_capacity(capacity);
+        let mut reader = EvidenceReader::new(self, sha256, Some(size));
+        match std::io::Read::read_to_end(&mut reader, &mut out) {
+            Ok(_) => Ok(out),
+            Err(e) => Err(reader.take_error().unwrap_or(StoreError::Io(e))),
         }
-        Ok(bytes)
+    }
+}
+
+/// Reads a stored file chunk by chunk in offset order, hashing as it goes.
+pub struct EvidenceReader<'a> {
+    store: &'a Store,
+    sha256: String,
+    /// The size the file must have (`None`: whatever is stored, as when finishing a download).
+    size: Option<u64>,
+    next_offset: i64,
+    read: u64,
+    chunk: Vec<u8>,
+    pos: usize,
+    hasher: Sha256,
+    ended: bool,
+    error: Option<StoreError>,
+}
+
+impl<'a> EvidenceReader<'a> {
+    fn new(store: &'a Store, sha256: &str, size: Option<u64>) -> EvidenceReader<'a> {
+        EvidenceReader {
+            store,
+            sha256: sha256.to_owned(),
+            size,
+            next_offset: 0,
+            read: 0,
+            chunk: Vec::new(),
+            pos: 0,
+            hasher: Sha256::new(),
+            ended: false,
+            error: None,
+        }
+    }
+
+    /// The store error behind a failed read, if it was one.
+    pub fn take_error(&mut self) -> Option<StoreError> {
+        self.error.take()
+    }
+
+    fn fail(&mut self, e: StoreError) -> std::io::Error {
+        let io = std::io::Error::other(e.to_string());
+        self.error = Some(e);
+        io
+    }
+
+    /// Loads the next chunk; false at the end of the stored bytes.
+    fn next_chunk(&mut self) -> Result<bool, StoreError> {
+        let row: Option<(i64, Vec<u8>)> = self
+            .store
+            .conn
+            .query_row(
+                "SELECT offset, data FROM evidence_chunks WHERE sha256 = ?1 AND offset >= ?2
+                 ORDER BY offset LIMIT 1",
+                params![self.sha256, self.next_offset],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((offset, data)) = row else {
+            return Ok(false);
+        };
+        if offset != self.next_offset {
+            return Err(evidence_err(&self.sha256, "a stored chunk is missing"));
+        }
+        self.next_offset = offset.saturating_add(i64::try_from(data.len()).unwrap_or(i64::MAX));
+        self.chunk = data;
+        self.pos = 0;
+        Ok(true)
+    }
+}
+
+impl std::io::Read for EvidenceReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.ended || buf.is_empty() {
+            return Ok(0);
+        }
+        while self.pos >= self.chunk.len() {
+            match self.next_chunk() {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.ended = true;
+                    let digest = hex(&std::mem::take(&mut self.hasher).finalize());
+                    let whole = self.size.is_none_or(|s| s == self.read);
+                    if whole && digest == self.sha256 {
+                        return Ok(0);
+                    }
+                    self.error = Some(evidence_err(
+                        &self.sha256,
+                        "stored bytes do not match their SHA-256",
+                    ));
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "stored evidence bytes do not match their SHA-256",
+                    ));
+                }
+                Err(e) => return Err(self.fail(e)),
+            }
+        }
+        let n = buf.len().min(self.chunk.len() - self.pos);
+        let piece = &self.chunk[self.pos..self.pos + n];
+        buf[..n].copy_from_slice(piece);
+        self.hasher.update(piece);
+        self.pos += n;
+        self.read += n as u64;
+        Ok(n)
     }
 }

@@ -338,6 +338,12 @@ impl Store {
             }
             Kind::Snapshot => {
                 let m: SnapshotManifest = parse(&manifest)?;
+                // The address a new profile will talk to: plain http elsewhere than this
+                // computer is refused before anything is written.
+                if let Some(server) = &m.server {
+                    jxjy_core::address::PlatformAddress::parse(server)
+                        .map_err(StoreError::SnapshotAddress)?;
+                }
                 if let Some(mine) = &mine {
                     if mine.unit_id != m.owner.unit_id {
                         return Err(StoreError::ExchangeOwner {
@@ -354,6 +360,11 @@ impl Store {
                                 upsert_all_newer(&tx, &s, &[])?;
                             }
                             SnapshotItem::Declarations(d) => {
+                                for e in d.iter().flat_map(|d| &d.evidence) {
+                                    jxjy_core::evidence_record::check_evidence(e).map_err(|e| {
+                                        jxjy_exchange::ExchangeError::BadRecord(e.to_string())
+                                    })?;
+                                }
                                 report.declarations += d.len() as u64;
                                 upsert_all_newer(&tx, &[], &d)?;
                             }
@@ -532,6 +543,13 @@ fn check_imported(tx: &Transaction<'_>, d: &DecisionRecord, owner: &Owner) -> Re
 /// Stores an evidence file the snapshot carried (its hash was checked by the reader); false
 /// when the file is not referenced by any declaration here.
 fn store_blob(tx: &Transaction<'_>, sha256: &str, data: &[u8]) -> Result<bool, StoreError> {
+    if data.len() as u64 > jxjy_core::evidence_record::MAX_EVIDENCE_BYTES {
+        return Err(jxjy_exchange::ExchangeError::BadRecord(format!(
+            "an evidence file of {} bytes is over the limit",
+            data.len()
+        ))
+        .into());
+    }
     let state: Option<String> = tx
         .query_row(
             "SELECT state FROM evidence WHERE sha256 = ?1",
@@ -544,10 +562,7 @@ fn store_blob(tx: &Transaction<'_>, sha256: &str, data: &[u8]) -> Result<bool, S
         Some("present") => Ok(true),
         Some(_) => {
             tx.execute("DELETE FROM evidence_chunks WHERE sha256 = ?1", [sha256])?;
-            tx.execute(
-                "INSERT INTO evidence_chunks (sha256, offset, data) VALUES (?1, 0, ?2)",
-                params![sha256, data],
-            )?;
+            crate::evidence::insert_chunks(tx, sha256, 0, data)?;
             tx.execute(
                 "UPDATE evidence SET state = 'present', bytes_stored = ?2, size = ?2 WHERE sha256 = ?1",
                 params![sha256, data.len() as i64],

@@ -54,8 +54,12 @@ impl Backend {
     }
 }
 
+/// The backend installed, for telling a missing Secret Service from other failures.
+static INSTALLED: std::sync::OnceLock<Backend> = std::sync::OnceLock::new();
+
 /// Selects the keyring for the whole process. Call once at start-up.
 pub fn install(backend: Backend) {
+    let _ = INSTALLED.set(backend);
     match backend {
         #[cfg(target_os = "linux")]
         Backend::Os => keyring::set_default_credential_builder(
@@ -78,6 +82,19 @@ fn entry(profile: &ProfileName, what: &str) -> Result<keyring::Entry, StoreError
 }
 
 fn keyring_err(e: keyring::Error) -> StoreError {
+    // On Linux the OS keyring is the Secret Service over D-Bus: without a session bus or a
+    // keyring daemon (a server, a container, an SSH login) every call fails the same way, and
+    // the D-Bus message does not say what to do.
+    let os_backend = INSTALLED.get().is_none_or(|b| *b == Backend::Os);
+    if cfg!(target_os = "linux")
+        && os_backend
+        && matches!(
+            e,
+            keyring::Error::PlatformFailure(_) | keyring::Error::NoStorageAccess(_)
+        )
+    {
+        return StoreError::NoSecretService;
+    }
     StoreError::Keyring(e.to_string())
 }
 

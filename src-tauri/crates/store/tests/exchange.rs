@@ -118,3 +118,31 @@ fn imported_decisions_are_checked_like_local_ones() {
     assert!(err.message_zh().contains("未导入任何内容"));
     assert_eq!(c.outbox().unwrap().len(), 0);
 }
+
+/// A snapshot that would start a profile talking plain http to another computer is refused
+/// whole, before a new profile takes anything from it.
+#[test]
+fn a_snapshot_presetting_plain_http_elsewhere_is_refused() {
+    for (server, refused) in [
+        ("http://192.168.1.10:8787", true),
+        ("https://zj.example.cn", false),
+        ("http://127.0.0.1:8787", false),
+    ] {
+        let mut a = owned(&format!("snap-{refused}"), "reviewer01");
+        a.set_meta("server", server).unwrap();
+        let mut file = Vec::new();
+        a.export_snapshot(&mut file, &seal(), now()).unwrap();
+        let (_h, _p, mut fresh) = open("snap-fresh");
+        let result = fresh.import_exchange(&file[..], PASS, "reviewer01", now());
+        if refused {
+            let err = result.unwrap_err();
+            assert!(matches!(err, StoreError::SnapshotAddress(_)), "{err:?}");
+            assert!(err.message_zh().contains("https://192.168.1.10:8787"));
+            assert_eq!(fresh.meta("server").unwrap(), None);
+            assert_eq!(fresh.queue(&QueueFilter::default()).unwrap().total, 0);
+        } else {
+            result.unwrap();
+            assert_eq!(fresh.meta("server").unwrap().as_deref(), Some(server));
+        }
+    }
+}

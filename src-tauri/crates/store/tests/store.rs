@@ -716,6 +716,82 @@ fn evidence_is_verified_when_stored_and_when_read() {
     assert!(store.put_evidence(&sha, b"something else").is_err());
 }
 
+/// A large file goes in and comes out in bounded chunks: stored as pieces of at most 256 KiB
+/// whatever size it was written in, read back through a reader that verifies at the end.
+#[test]
+fn evidence_is_stored_and_read_a_chunk_at_a_time() {
+    use std::io::Read;
+    let (_h, _p, mut store) = open("evidence-chunks");
+    let bytes: Vec<u8> = (0..3_000_000u32).map(|i| (i % 253) as u8).collect();
+    let sha = sha256_hex(&bytes);
+    let mut d = fill(&mut store, 2, 3, 7).into_iter().next().unwrap();
+    d.evidence = vec![jxjy_core::Evidence {
+        id: "E1".into(),
+        file_name: "扫描件.jpg".into(),
+        media_type: "image/jpeg".into(),
+        size: bytes.len() as u64,
+        sha256: sha.clone(),
+    }];
+    store
+        .apply_page(
+            &jxjy_store::import::PullPage {
+                scope: "declarations".into(),
+                declarations: vec![d],
+                cursor: "x".into(),
+                ..Default::default()
+            },
+            now(),
+        )
+        .unwrap();
+    store.put_evidence(&sha, &bytes).unwrap();
+    let conn = store.raw_connection();
+    let (chunks, largest): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), max(length(data)) FROM evidence_chunks WHERE sha256 = ?1",
+            [&sha],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(chunks, 12, "3,000,000 bytes in pieces of 256 KiB");
+    assert!(largest <= 256 * 1024);
+    // A small read buffer sees the whole file, in order, and the end verifies.
+    let mut reader = store.open_evidence(&sha).unwrap();
+    let mut out = Vec::new();
+    let mut buf = [0u8; 1000];
+    loop {
+        let n = reader.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&buf[..n]);
+    }
+    assert_eq!(out, bytes);
+    // A changed chunk in the middle: the reader fails at its end, never reports success.
+    conn.execute(
+        "UPDATE evidence_chunks SET data = zeroblob(length(data)) WHERE sha256 = ?1 AND offset = ?2",
+        rusqlite::params![&sha, 5 * 256 * 1024],
+    )
+    .unwrap();
+    let mut sink = Vec::new();
+    let err = store
+        .open_evidence(&sha)
+        .unwrap()
+        .read_to_end(&mut sink)
+        .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+    // A missing chunk is an error too, not a shorter file.
+    conn.execute(
+        "DELETE FROM evidence_chunks WHERE sha256 = ?1 AND offset = ?2",
+        rusqlite::params![&sha, 5 * 256 * 1024],
+    )
+    .unwrap();
+    assert!(store
+        .open_evidence(&sha)
+        .unwrap()
+        .read_to_end(&mut sink)
+        .is_err());
+}
+
 #[test]
 fn tombstones_keep_decisions() {
     let (_h, _p, mut store) = open("tomb");

@@ -1,11 +1,15 @@
 //! The platform API over HTTP: timeouts sized for 256 kbit/s links, compressed bodies both ways,
-//! and every answer checked before it counts (status, content type, shape).
+//! and every answer checked before it counts (status, content type, size, shape). The address
+//! was checked before the client exists (https, or http on loopback only); no redirect is
+//! followed; every body is read against its endpoint's cap on the decompressed stream.
 
 use crate::error::SyncError;
+use crate::limits;
 use crate::wire::{
     FindingItem, FindingsResponse, PullResponse, PushItem, PushResponse, TokenResponse,
 };
 use chrono::{DateTime, Utc};
+use jxjy_core::address::PlatformAddress;
 use reqwest::header::{HeaderMap, CONTENT_ENCODING, CONTENT_TYPE, DATE, RETRY_AFTER};
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
@@ -36,18 +40,59 @@ pub fn server_time(headers: &HeaderMap) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
 }
 
+/// `Retry-After` in seconds, capped (a platform asking for days waits minutes).
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let text = headers.get(RETRY_AFTER)?.to_str().ok()?;
-    text.trim().parse::<u64>().ok().map(Duration::from_secs)
+    let secs = text.trim().parse::<u64>().ok()?;
+    Some(Duration::from_secs(secs).min(limits::MAX_RETRY_AFTER))
 }
 
+/// Reads a body up to `cap` bytes as decompressed: refuses at once when the declared length is
+/// over, and stops reading as soon as the stream passes the cap.
+pub async fn read_capped(
+    mut resp: Response,
+    cap: u64,
+    what: &'static str,
+) -> Result<Vec<u8>, SyncError> {
+    if resp.content_length().is_some_and(|n| n > cap) {
+        return Err(SyncError::TooLarge { what, cap });
+    }
+    let mut out: Vec<u8> = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(net)? {
+        if out.len() as u64 + chunk.len() as u64 > cap {
+            return Err(SyncError::TooLarge { what, cap });
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
+/// The problem's detail for a log line: bounded, one line, at most 300 characters.
 async fn problem_detail(resp: Response) -> String {
     let status = resp.status();
-    let bytes = resp.bytes().await.unwrap_or_default();
+    let bytes = read_capped(resp, limits::PROBLEM_BYTES, "an error answer")
+        .await
+        .unwrap_or_default();
     serde_json::from_slice::<crate::wire::Problem>(&bytes)
         .ok()
         .and_then(|p| p.detail.or(p.title))
+        .map(|d| {
+            d.chars()
+                .filter(|c| !c.is_control())
+                .take(300)
+                .collect::<String>()
+        })
         .unwrap_or_else(|| status.to_string())
+}
+
+/// Where a redirect pointed, as an origin only (a path or query may carry anything).
+fn redirect_target(headers: &HeaderMap) -> String {
+    headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| reqwest::Url::parse(v).ok())
+        .map(|u| format!(" to {}", u.origin().ascii_serialization()))
+        .unwrap_or_default()
 }
 
 /// Maps a non-success status to the kind of failure.
@@ -55,6 +100,10 @@ pub async fn failure(resp: Response) -> SyncError {
     let status = resp.status();
     let headers = resp.headers().clone();
     match status {
+        s if s.is_redirection() => SyncError::Redirected {
+            status: s.as_u16(),
+            to: redirect_target(&headers),
+        },
         StatusCode::TOO_MANY_REQUESTS => SyncError::RateLimited {
             retry_after: retry_after(&headers),
         },
@@ -67,12 +116,38 @@ pub async fn failure(resp: Response) -> SyncError {
     }
 }
 
+/// A pull page is used only when it is no larger than asked and its cursor is one this client
+/// will send back: printable, bounded, and moved on when more is to come (a page that says
+/// "more" at the same cursor would be asked for forever).
+fn check_page(page: &PullResponse, since: Option<&str>, limit: usize) -> Result<(), SyncError> {
+    let records = page.items.len().saturating_add(page.tombstones.len());
+    if records > limit {
+        return Err(SyncError::BadData(format!(
+            "a pull page has {records} records; {limit} were asked for"
+        )));
+    }
+    let c = &page.next_cursor;
+    if c.len() > limits::MAX_CURSOR_CHARS || !c.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(SyncError::BadData(
+            "the platform's cursor is not a short printable token".into(),
+        ));
+    }
+    if page.has_more && (c.is_empty() || since == Some(c.as_str())) {
+        return Err(SyncError::BadData(
+            "the platform's cursor did not advance although it has more to send".into(),
+        ));
+    }
+    Ok(())
+}
+
 fn net(e: reqwest::Error) -> SyncError {
     SyncError::Transient(format!("network: {e}"))
 }
 
 impl Client {
-    pub fn new(base: &str) -> Result<Client, SyncError> {
+    /// A client for a checked address; parse one with [`PlatformAddress::parse`] (or use
+    /// [`Client::for_address`]), so a plain-http address elsewhere never reaches a request.
+    pub fn new(address: &PlatformAddress) -> Result<Client, SyncError> {
         static PROVIDER: Once = Once::new();
         PROVIDER.call_once(|| {
             // Another part of the process may have installed one already; either is fine.
@@ -84,12 +159,21 @@ impl Client {
             .read_timeout(Duration::from_secs(60))
             .pool_idle_timeout(Duration::from_secs(30))
             .user_agent(concat!("jxjy-review/", env!("CARGO_PKG_VERSION")))
+            // A 3xx is a failure: a login body or a bearer token never goes to another origin.
+            .redirect(reqwest::redirect::Policy::none())
+            // Only https (or loopback http, which the address allowed): no downgrade.
+            .https_only(!address.as_str().starts_with("http://"))
             .build()
             .map_err(|e| SyncError::Transient(format!("cannot make an HTTP client: {e}")))?;
         Ok(Client {
             http,
-            base: base.trim_end_matches('/').to_owned(),
+            base: address.as_str().to_owned(),
         })
+    }
+
+    /// Checks the address text, then makes the client.
+    pub fn for_address(text: &str) -> Result<Client, SyncError> {
+        Client::new(&PlatformAddress::parse(text)?)
     }
 
     pub fn base(&self) -> &str {
@@ -102,7 +186,12 @@ impl Client {
 
     /// Sends and accepts only a JSON answer of the expected shape (rule 8: a captive portal's
     /// `200 text/html` is a failure, and so is a body cut short).
-    async fn json<T: DeserializeOwned>(&self, rb: RequestBuilder) -> Result<Answer<T>, SyncError> {
+    async fn json<T: DeserializeOwned>(
+        &self,
+        rb: RequestBuilder,
+        cap: u64,
+        what: &'static str,
+    ) -> Result<Answer<T>, SyncError> {
         let resp = rb.send().await.map_err(net)?;
         if !resp.status().is_success() {
             return Err(failure(resp).await);
@@ -118,7 +207,7 @@ impl Client {
                 "the answer is not JSON (a captive portal?)".into(),
             ));
         }
-        let bytes = resp.bytes().await.map_err(net)?;
+        let bytes = read_capped(resp, cap, what).await?;
         let body = serde_json::from_slice(&bytes).map_err(|e| {
             SyncError::Transient(format!("the answer does not have the expected shape: {e}"))
         })?;
@@ -135,14 +224,22 @@ impl Client {
         password: &str,
     ) -> Result<Answer<TokenResponse>, SyncError> {
         let body = serde_json::json!({"username": username, "password": password});
-        self.json(self.http.post(self.url("/api/v1/auth/login")).json(&body))
-            .await
+        self.json(
+            self.http.post(self.url("/api/v1/auth/login")).json(&body),
+            limits::AUTH_BYTES,
+            "the login",
+        )
+        .await
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> Result<Answer<TokenResponse>, SyncError> {
         let body = serde_json::json!({"refresh_token": refresh_token});
-        self.json(self.http.post(self.url("/api/v1/auth/refresh")).json(&body))
-            .await
+        self.json(
+            self.http.post(self.url("/api/v1/auth/refresh")).json(&body),
+            limits::AUTH_BYTES,
+            "a token refresh",
+        )
+        .await
     }
 
     pub async fn rules(
@@ -155,6 +252,8 @@ impl Client {
                 .get(self.url("/api/v1/rules"))
                 .query(&[("year", year)])
                 .bearer_auth(token),
+            limits::RULES_BYTES,
+            "the rules",
         )
         .await
     }
@@ -175,7 +274,11 @@ impl Client {
         if let Some(c) = since {
             rb = rb.query(&[("since", c)]);
         }
-        self.json(rb).await
+        let answer: Answer<PullResponse> = self
+            .json(rb, limits::page_bytes(limit), "a pull page")
+            .await?;
+        check_page(&answer.body, since, limit)?;
+        Ok(answer)
     }
 
     /// Both scopes since their cursors, one page each.
@@ -198,7 +301,12 @@ impl Client {
         if let Some(c) = declarations_since {
             rb = rb.query(&[("declarations_since", c)]);
         }
-        self.json(rb).await
+        let answer: Answer<crate::wire::ChangesResponse> = self
+            .json(rb, 2 * limits::page_bytes(limit), "a changes page")
+            .await?;
+        check_page(&answer.body.staff, staff_since, limit)?;
+        check_page(&answer.body.declarations, declarations_since, limit)?;
+        Ok(answer)
     }
 
     /// Pushes a batch with a gzip-compressed body.
@@ -221,7 +329,16 @@ impl Client {
             .header(CONTENT_TYPE, "application/json")
             .header(CONTENT_ENCODING, "gzip")
             .body(compressed);
-        Ok((self.json(rb).await?, sent))
+        let cap = limits::push_answer_bytes(items.len());
+        let answer: Answer<PushResponse> = self.json(rb, cap, "a push").await?;
+        if answer.body.results.len() > items.len() {
+            return Err(SyncError::BadData(format!(
+                "the push answer has {} results for {} items",
+                answer.body.results.len(),
+                items.len()
+            )));
+        }
+        Ok((answer, sent))
     }
 
     /// Pushes a batch of spot-check findings.
@@ -235,7 +352,21 @@ impl Client {
             .post(self.url("/api/v1/spotcheck/findings"))
             .bearer_auth(token)
             .json(&serde_json::json!({ "items": items }));
-        self.json(rb).await
+        let answer: Answer<FindingsResponse> = self
+            .json(
+                rb,
+                limits::push_answer_bytes(items.len()),
+                "a findings push",
+            )
+            .await?;
+        if answer.body.results.len() > items.len() {
+            return Err(SyncError::BadData(format!(
+                "the findings answer has {} results for {} items",
+                answer.body.results.len(),
+                items.len()
+            )));
+        }
+        Ok(answer)
     }
 
     /// Starts an evidence download at `offset` (a resume when > 0, valid only while the file is
@@ -246,6 +377,12 @@ impl Client {
         sha256: &str,
         offset: u64,
     ) -> Result<Response, SyncError> {
+        // The hash names a URL: only 64 hex digits get there, whatever the store holds.
+        if !jxjy_core::evidence_record::is_sha256_hex(sha256) {
+            return Err(SyncError::BadData(
+                "an evidence hash is not 64 hexadecimal digits".into(),
+            ));
+        }
         let mut rb = self
             .http
             .get(self.url(&format!("/api/v1/evidence/{sha256}")))
@@ -261,5 +398,55 @@ impl Client {
         } else {
             Err(failure(resp).await)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(retry_after: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_str(retry_after).unwrap());
+        h
+    }
+
+    #[test]
+    fn retry_after_is_honoured_up_to_its_cap() {
+        assert_eq!(retry_after(&headers("5")), Some(Duration::from_secs(5)));
+        assert_eq!(
+            retry_after(&headers("86400000")),
+            Some(limits::MAX_RETRY_AFTER),
+            "days become minutes"
+        );
+        assert_eq!(
+            retry_after(&headers("18446744073709551615")),
+            Some(limits::MAX_RETRY_AFTER)
+        );
+        assert_eq!(retry_after(&headers("soon")), None);
+    }
+
+    fn page(items: usize, cursor: &str, has_more: bool) -> PullResponse {
+        PullResponse {
+            items: vec![serde_json::Value::Null; items],
+            tombstones: Vec::new(),
+            next_cursor: cursor.to_owned(),
+            has_more,
+            count: None,
+            checksum: None,
+        }
+    }
+
+    #[test]
+    fn a_page_is_bounded_and_its_cursor_moves_on() {
+        assert!(check_page(&page(10, "c2", true), Some("c1"), 10).is_ok());
+        assert!(check_page(&page(0, "c1", false), Some("c1"), 10).is_ok());
+        assert!(check_page(&page(11, "c2", true), Some("c1"), 10).is_err());
+        assert!(check_page(&page(1, "c1", true), Some("c1"), 10).is_err());
+        assert!(check_page(&page(1, "", true), None, 10).is_err());
+        assert!(check_page(&page(1, &"c".repeat(513), false), None, 10).is_err());
+        assert!(check_page(&page(1, "c 2", false), None, 10).is_err());
     }
 }

@@ -47,10 +47,10 @@ async fn fetch_range(
     client: Client,
     token: String,
     sha: String,
-    offset: u64,
+    (offset, size): (u64, u64),
     tx: tokio::sync::mpsc::Sender<Fetch>,
 ) {
-    let result = stream_range(&client, &token, &sha, offset, &tx).await;
+    let result = stream_range(&client, &token, &sha, (offset, size), &tx).await;
     // The queue may be gone (cancelled): nothing more to tell.
     let _ = tx.send(Fetch::Done(sha, result)).await;
 }
@@ -59,11 +59,14 @@ async fn stream_range(
     client: &Client,
     token: &str,
     sha: &str,
-    offset: u64,
+    (offset, size): (u64, u64),
     tx: &tokio::sync::mpsc::Sender<Fetch>,
 ) -> Result<(), SyncError> {
     let gone = |_| SyncError::Cancelled;
     let mut resp = client.evidence(token, sha, offset).await?;
+    // No more than the declared size is read, whatever the server sends or says it sends.
+    let too_long = || SyncError::Transient("the platform sends more than the file's size".into());
+    let mut left = size.saturating_sub(offset);
     match resp.status() {
         StatusCode::PARTIAL_CONTENT => {
             let starts_at = resp
@@ -87,6 +90,7 @@ async fn stream_range(
                 tx.send(Fetch::Restart(sha.to_owned()))
                     .await
                     .map_err(gone)?;
+                left = size;
             }
         }
         _ => {
@@ -101,11 +105,18 @@ async fn stream_range(
     }
     // The socket is read as fast as it fills (what sits unread in the kernel is lost when a
     // link resets); pieces go to the writer, and what arrived before a cut is kept.
+    if resp.content_length().is_some_and(|n| n > left) {
+        return Err(too_long());
+    }
     const PIECE: usize = 64 * 1024;
     let mut pending: Vec<u8> = Vec::with_capacity(PIECE);
     let cut = loop {
         match resp.chunk().await {
             Ok(Some(chunk)) => {
+                if chunk.len() as u64 > left {
+                    break Some(too_long());
+                }
+                left -= chunk.len() as u64;
                 pending.extend_from_slice(&chunk);
                 if pending.len() >= PIECE {
                     tx.send(Fetch::Bytes(sha.to_owned(), std::mem::take(&mut pending)))
@@ -123,6 +134,11 @@ async fn stream_range(
             .map_err(gone)?;
     }
     cut.map_or(Ok(()), Err)
+}
+
+/// An id from the platform, cut to a length fit for a message.
+fn clip(id: &str) -> String {
+    id.chars().filter(|c| !c.is_control()).take(64).collect()
 }
 
 /// What one sync did.
@@ -573,6 +589,14 @@ impl<'a> Engine<'a> {
                 .map(|v| serde_json::from_value::<Declaration>(v.clone()))
                 .collect::<Result<_, _>>()
                 .map_err(|e| SyncError::BadData(format!("a declaration: {e}")))?;
+            // An evidence record names a URL and sizes a download: checked before it is stored.
+            for d in &p.declarations {
+                for e in &d.evidence {
+                    jxjy_core::evidence_record::check_evidence(e).map_err(|e| {
+                        SyncError::BadData(format!("declaration {}: {e}", clip(&d.id)))
+                    })?;
+                }
+            }
             self.report.declarations_received += n;
             p.declarations.iter().map(|d| d.id.clone()).collect()
         };
@@ -858,7 +882,7 @@ impl<'a> Engine<'a> {
                 state.offsets.insert(sha.clone(), stored);
                 self.report.requests += 1;
                 let (client, token, tx) = (self.client.clone(), self.token()?, tx.clone());
-                tokio::spawn(fetch_range(client, token, sha, stored, tx));
+                tokio::spawn(fetch_range(client, token, sha, (stored, size), tx));
                 busy += 1;
             }
             if busy == 0 && queue.is_empty() {

@@ -26,6 +26,19 @@ pub enum SyncError {
     Cancelled,
     #[error("the platform sent data this program cannot use: {0}")]
     BadData(String),
+    /// The platform answered with a redirect; it is not followed, so neither a body (a
+    /// password) nor a token goes to another address.
+    #[error(
+        "the platform answered {status} (a redirect{to}); redirects are not followed, so no \
+         password or token goes elsewhere: use the platform's final https:// address"
+    )]
+    Redirected { status: u16, to: String },
+    /// An answer larger than the client reads for its endpoint (a compression bomb, a broken
+    /// proxy): refused with nothing applied.
+    #[error("the answer to {what} is larger than {cap} bytes once decompressed; refused, nothing applied")]
+    TooLarge { what: &'static str, cap: u64 },
+    #[error(transparent)]
+    Address(#[from] jxjy_core::address::AddressError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -50,6 +63,14 @@ impl SyncError {
             SyncError::Refused { detail, .. } => format!("平台拒绝了请求：{detail}"),
             SyncError::Cancelled => "同步已取消".to_owned(),
             SyncError::BadData(_) => "平台返回的数据无法识别，请联系管理员".to_owned(),
+            SyncError::Redirected { .. } => {
+                "平台地址返回了重定向，为保护密码和令牌不予跟随：请填写平台的最终地址（https://…）"
+                    .to_owned()
+            }
+            SyncError::TooLarge { .. } => {
+                "平台返回的数据超出允许的大小，已拒绝，本地数据未改变，请联系平台管理员".to_owned()
+            }
+            SyncError::Address(e) => e.message_zh(),
             SyncError::Store(e) => e.message_zh(),
         }
     }

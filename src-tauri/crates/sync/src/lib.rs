@@ -6,6 +6,7 @@
 pub mod client;
 pub mod engine;
 pub mod error;
+pub mod limits;
 pub mod progress;
 pub mod retry;
 pub mod wire;
@@ -13,4 +14,5 @@ pub mod wire;
 pub use client::Client;
 pub use engine::{Engine, SyncReport};
 pub use error::SyncError;
+pub use jxjy_core::address::{AddressError, PlatformAddress};
 pub use progress::{CancelToken, Phase, Progress, ProgressSink};

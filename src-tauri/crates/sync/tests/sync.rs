@@ -160,7 +160,7 @@ async fn exactly_once_through_resets_and_faults() {
 async fn logged_in_with_retries(p: &Platform, url: &str) -> Store {
     for _ in 0..200 {
         let mut st = store();
-        let client = jxjy_sync::Client::new(url).unwrap();
+        let client = jxjy_sync::Client::for_address(url).unwrap();
         if jxjy_sync::engine::login(
             &mut st,
             &client,
@@ -296,7 +296,7 @@ async fn a_captive_portal_never_counts_as_success() {
     let clock = now;
     let mut e = jxjy_sync::Engine::new(
         &mut s,
-        jxjy_sync::Client::new(&url).unwrap(),
+        jxjy_sync::Client::for_address(&url).unwrap(),
         &jxjy_sync::progress::Quiet,
         Default::default(),
         1,
@@ -436,7 +436,7 @@ async fn a_5mb_download_cut_every_mb_resumes() {
     let clock = now;
     let mut e = jxjy_sync::Engine::new(
         &mut s,
-        jxjy_sync::Client::new(&proxy.url()).unwrap(),
+        jxjy_sync::Client::for_address(&proxy.url()).unwrap(),
         &jxjy_sync::progress::Quiet,
         Default::default(),
         1,

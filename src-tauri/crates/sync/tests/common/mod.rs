@@ -92,7 +92,7 @@ pub fn now() -> DateTime<Utc> {
 
 pub async fn logged_in(p: &Platform, url: &str) -> Store {
     let mut s = store();
-    let client = Client::new(url).unwrap();
+    let client = Client::for_address(url).unwrap();
     login(
         &mut s,
         &client,
@@ -118,7 +118,7 @@ pub async fn sync(store: &mut Store, url: &str, evidence: bool) -> Result<SyncRe
     let clock = now;
     let mut e = Engine::new(
         store,
-        Client::new(url).unwrap(),
+        Client::for_address(url).unwrap(),
         &Quiet,
         CancelToken::default(),
         7,
