@@ -60,7 +60,7 @@ next_in_secs: number | null, };
 
 export type Hours = number;
 
-export type Flag = "hours_mismatch" | "dates_outside_year" | "future_date" | "overlapping_dates" | "duplicate_evidence" | "duplicate_declaration" | "missing_evidence" | "implausible_daily_hours" | "staff_not_in_roster" | "staff_inactive" | "invalid_id_number" | "public_not_online" | "conference_cap_applied" | "service_under_one_year" | "missing_confirmation" | "days_exceed_span" | "promotion_needs_face_to_face";
+export type Flag = "hours_mismatch" | "dates_outside_year" | "future_date" | "overlapping_dates" | "duplicate_evidence" | "duplicate_declaration" | "missing_evidence" | "implausible_daily_hours" | "staff_not_in_roster" | "staff_inactive" | "invalid_id_number" | "public_not_online" | "conference_cap_applied" | "service_under_one_year" | "missing_confirmation" | "days_exceed_span" | "promotion_needs_face_to_face" | "transition_year_not_listed";
 
 export type FileKind = "pdf" | "png" | "jpeg" | "gif" | "webp";
 
@@ -78,7 +78,12 @@ export type Status = "pending_unit_review" | "returned" | "rejected" | "unit_app
 
 export type Evidence = { id: string, file_name: string, media_type: string, size: number, sha256: string, };
 
-export type Declaration = { id: string, staff_id: string, category: Category, form: Form, level: ConferenceLevel | null, exam_level: ExamLevel | null, title: string, organizer: string, start_date: string, end_date: string, days: number | null, presented_paper: boolean, claimed_hours: Hours, certified_hours: Hours | null, confirmation_ref: string | null, evidence: Array<Evidence>, status: Status, version: number, };
+export type Declaration = { id: string, staff_id: string, category: Category, form: Form, level: ConferenceLevel | null, exam_level: ExamLevel | null, title: string, organizer: string, start_date: string, end_date: string, days: number | null, presented_paper: boolean, 
+/**
+ * What the declarant claims; absent or null when nothing is claimed (a deemed form such as
+ * a degree or a year of service, whose record is the claim).
+ */
+claimed_hours: Hours | null, certified_hours: Hours | null, confirmation_ref: string | null, evidence: Array<Evidence>, status: Status, version: number, };
 
 export type Deemed = "professional" | "all";
 
@@ -143,7 +148,11 @@ search: string | null, staff_id: string | null, from: string | null, to: string 
  */
 skip_total: boolean, };
 
-export type QueueRow = { id: string, version: number, staff_id: string, staff_name: string | null, id_number_masked: string | null, form: Form, category: Category, status: Status, review_state: string, title: string, organizer: string, start_date: string, end_date: string, claimed_hours: Hours, credited_hours: Hours | null, flags: Array<Flag>, };
+export type QueueRow = { id: string, version: number, staff_id: string, staff_name: string | null, id_number_masked: string | null, form: Form, category: Category, status: Status, review_state: string, title: string, organizer: string, start_date: string, end_date: string, 
+/**
+ * None when the declarant claims nothing (a deemed form).
+ */
+claimed_hours: Hours | null, credited_hours: Hours | null, flags: Array<Flag>, };
 
 export type QueuePage = { rows: Array<QueueRow>, total: number, };
 
@@ -390,7 +399,7 @@ export const LABELS = {
     },
     "duplicate_declaration": {
       "badge": "重复申报",
-      "explanation": "同一人、同一形式、同一主办单位、同一时间的申报已存在"
+      "explanation": "同一人、同一形式、同一主办单位、同一时间、同一名称的申报已存在"
     },
     "duplicate_evidence": {
       "badge": "材料重复",
@@ -443,6 +452,10 @@ export const LABELS = {
     "staff_not_in_roster": {
       "badge": "非本单位",
       "explanation": "申报人不在本单位人员名单中"
+    },
+    "transition_year_not_listed": {
+      "badge": "非补录年度",
+      "explanation": "过渡年补录的面授合格证书不属于规则集允许补录的年度，不计学时"
     }
   },
   "forms": {

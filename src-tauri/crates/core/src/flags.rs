@@ -23,10 +23,12 @@ pub enum Flag {
     MissingConfirmation,
     DaysExceedSpan,
     PromotionNeedsFaceToFace,
+    /// Y4: a transition certificate of a year the rule set does not admit (credited 0).
+    TransitionYearNotListed,
 }
 
 impl Flag {
-    pub const ALL: [Flag; 17] = [
+    pub const ALL: [Flag; 18] = [
         Flag::HoursMismatch,
         Flag::DatesOutsideYear,
         Flag::FutureDate,
@@ -44,6 +46,7 @@ impl Flag {
         Flag::MissingConfirmation,
         Flag::DaysExceedSpan,
         Flag::PromotionNeedsFaceToFace,
+        Flag::TransitionYearNotListed,
     ];
 
     /// The short badge text (GLOSSARY.md).
@@ -66,6 +69,7 @@ impl Flag {
             Flag::MissingConfirmation => "缺认定文号",
             Flag::DaysExceedSpan => "天数有误",
             Flag::PromotionNeedsFaceToFace => "缺面授",
+            Flag::TransitionYearNotListed => "非补录年度",
         }
     }
 
@@ -77,7 +81,9 @@ impl Flag {
             Flag::FutureDate => "学习时间晚于今天",
             Flag::OverlappingDates => "与本人其他培训、会议的时间重叠",
             Flag::DuplicateEvidence => "证明材料与其他申报（可能是他人的）完全相同",
-            Flag::DuplicateDeclaration => "同一人、同一形式、同一主办单位、同一时间的申报已存在",
+            Flag::DuplicateDeclaration => {
+                "同一人、同一形式、同一主办单位、同一时间、同一名称的申报已存在"
+            }
             Flag::MissingEvidence => "该学习形式须上传证明材料",
             Flag::ImplausibleDailyHours => "日均学时超过8学时",
             Flag::StaffNotInRoster => "申报人不在本单位人员名单中",
@@ -89,6 +95,9 @@ impl Flag {
             Flag::MissingConfirmation => "其他形式学时须由师市人社局或兵团业务主管部门认定",
             Flag::DaysExceedSpan => "申报天数超过起止日期之间的天数",
             Flag::PromotionNeedsFaceToFace => "申报上一级资格人员在本申报周期内尚无集中面授记录",
+            Flag::TransitionYearNotListed => {
+                "过渡年补录的面授合格证书不属于规则集允许补录的年度，不计学时"
+            }
         }
     }
 }

@@ -213,7 +213,10 @@ pub struct Declaration {
     pub days: Option<u32>,
     #[serde(default)]
     pub presented_paper: bool,
-    pub claimed_hours: Hours,
+    /// What the declarant claims; absent or null when nothing is claimed (a deemed form such as
+    /// a degree or a year of service, whose record is the claim).
+    #[serde(default)]
+    pub claimed_hours: Option<Hours>,
     #[serde(default)]
     pub certified_hours: Option<Hours>,
     #[serde(default)]

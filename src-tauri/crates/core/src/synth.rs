@@ -264,6 +264,11 @@ fn declaration(rng: &mut Rng, id: String, staff_id: &str, year: i32, k: usize) -
         let cert_year = *rng.pick(&[year - 2, year - 1]);
         start = date_in(rng, cert_year);
         span = 3;
+        // Now and then a certificate of a year the transition does not admit (Y4), made from
+        // the date already drawn, so the rest of the unit stays as it was.
+        if start.ordinal().is_multiple_of(16) {
+            start = start.with_year(year - 3).unwrap_or(start);
+        }
     }
     if rng.chance(2) {
         start = date_in(rng, year - 1);
@@ -377,7 +382,7 @@ fn declaration(rng: &mut Rng, id: String, staff_id: &str, year: i32, k: usize) -
         end_date: end,
         days,
         presented_paper,
-        claimed_hours: Hours::whole(claimed),
+        claimed_hours: Some(Hours::whole(claimed)),
         certified_hours: certified.map(Hours::whole),
         confirmation_ref: (form == Form::Other && rng.chance(80))
             .then(|| format!("师人社认〔{year}〕{}号", 1 + rng.below(200))),

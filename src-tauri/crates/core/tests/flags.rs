@@ -30,7 +30,7 @@ fn training(id: &str, start: &str, end: &str) -> Declaration {
     d.end_date = date(end);
     let h = 6 * d.span_days();
     d.certified_hours = Some(hours(h));
-    d.claimed_hours = hours(h);
+    d.claimed_hours = Some(hours(h));
     d
 }
 
@@ -41,7 +41,7 @@ const SCENARIOS: &[Scenario] = &[
         build: || {
             let mut d = training("D1", "2019-05-10", "2019-05-11");
             d.certified_hours = Some(hours(12));
-            d.claimed_hours = hours(20);
+            d.claimed_hours = Some(hours(20));
             one(d)
         },
         on: &[On::Declaration("D1")],
@@ -73,7 +73,7 @@ const SCENARIOS: &[Scenario] = &[
                 "2019-05-12",
                 false,
             );
-            c.claimed_hours = hours(4);
+            c.claimed_hours = Some(hours(4));
             input(
                 vec![staff("S1")],
                 vec![training("D1", "2019-05-10", "2019-05-12"), c],
@@ -106,6 +106,18 @@ const SCENARIOS: &[Scenario] = &[
         on: &[On::Declaration("D1"), On::Declaration("D2")],
     },
     Scenario {
+        flag: Flag::TransitionYearNotListed,
+        why: "Y4 «已参加 2017、2018 年继续教育面授并取得合格证书»: a 2016 certificate",
+        build: || {
+            let mut d = decl("D1", Form::TransitionCertificate, Category::Professional);
+            d.start_date = date("2016-06-01");
+            d.end_date = date("2016-06-03");
+            d.certified_hours = Some(hours(24));
+            one(d)
+        },
+        on: &[On::Declaration("D1")],
+    },
+    Scenario {
         flag: Flag::MissingEvidence,
         why: "a training without any certificate",
         build: || {
@@ -121,7 +133,7 @@ const SCENARIOS: &[Scenario] = &[
         build: || {
             let mut d = training("D1", "2019-05-10", "2019-05-10");
             d.certified_hours = Some(hours(20));
-            d.claimed_hours = hours(20);
+            d.claimed_hours = Some(hours(20));
             one(d)
         },
         on: &[On::Declaration("D1")],
@@ -183,7 +195,7 @@ const SCENARIOS: &[Scenario] = &[
                 "2019-05-08",
                 false,
             );
-            c.claimed_hours = hours(48);
+            c.claimed_hours = Some(hours(48));
             one(c)
         },
         on: &[On::Declaration("D1")],
@@ -222,7 +234,7 @@ const SCENARIOS: &[Scenario] = &[
                 false,
             );
             c.days = Some(4);
-            c.claimed_hours = hours(8);
+            c.claimed_hours = Some(hours(8));
             one(c)
         },
         on: &[On::Declaration("D1")],
@@ -308,4 +320,72 @@ fn flags_have_chinese_words() {
         serde_json::to_string(&Flag::PromotionNeedsFaceToFace).unwrap(),
         "\"promotion_needs_face_to_face\""
     );
+}
+
+/// `duplicate_declaration` compares the title too: «同一人、同一形式、同一主办单位、同一时间» and
+/// the same course. Two courses of one platform on one day are two declarations; one course
+/// declared twice (its title spaced or cased differently) is still a duplicate.
+#[test]
+fn duplicates_are_the_same_course_not_the_same_day() {
+    let cases: &[(&str, &str, bool)] = &[
+        ("数据分析基础", "机器学习入门", false),
+        ("数据分析（一）", "数据分析（二）", false),
+        ("Python 数据分析", "python数据分析", true),
+        ("数据分析基础", " 数据分析基础 ", true),
+    ];
+    for (first, second, duplicate) in cases {
+        let mut a = training("D1", "2019-05-10", "2019-05-10");
+        a.title = (*first).into();
+        let mut b = a.clone();
+        b.id = "D2".into();
+        b.title = (*second).into();
+        b.evidence[0].sha256 = sha("other file");
+        let e = run(&input(vec![staff("S1")], vec![a, b]));
+        for id in ["D1", "D2"] {
+            assert_eq!(
+                result(&e, id).flags.contains(&Flag::DuplicateDeclaration),
+                *duplicate,
+                "{first} / {second}"
+            );
+        }
+    }
+}
+
+/// «学时不符»: claimed against computed — and nothing claimed is nothing to compare.
+#[test]
+fn no_claim_means_no_hours_mismatch() {
+    for claimed in [None, Some(hours(18))] {
+        let mut d = training("D1", "2019-05-10", "2019-05-12");
+        d.claimed_hours = claimed;
+        let e = run(&one(d));
+        assert!(!result(&e, "D1").flags.contains(&Flag::HoursMismatch));
+    }
+    let mut d = training("D1", "2019-05-10", "2019-05-12");
+    d.claimed_hours = Some(hours(30));
+    assert!(run(&one(d)).declarations[0]
+        .flags
+        .contains(&Flag::HoursMismatch));
+}
+
+/// The interchange may leave `claimed_hours` out or null (a degree or a year of service claims
+/// nothing); a negative claim is still refused.
+#[test]
+fn claimed_hours_may_be_null_or_absent() {
+    let doc = |claimed: &str| {
+        format!(
+            r#"{{"year": 2019, "staff": [{{"id": "S1", "name": "张三", "id_number": "11010519491231002X",
+                "unit_id": "U1", "title_series": "工程", "title_level": "intermediate",
+                "applying_promotion": false, "active": true}}],
+              "declarations": [{{"id": "D08", "staff_id": "S1", "category": "professional",
+                "form": "degree_education", "start_date": "2019-06-30", "end_date": "2019-06-30"
+                {claimed}}}]}}"#
+        )
+    };
+    for claimed in ["", r#", "claimed_hours": null"#] {
+        let input = parse_input(&doc(claimed)).unwrap();
+        assert_eq!(input.declarations[0].claimed_hours, None);
+        let e = run(&input);
+        assert!(!result(&e, "D08").flags.contains(&Flag::HoursMismatch));
+    }
+    assert!(parse_input(&doc(r#", "claimed_hours": -3"#)).is_err());
 }

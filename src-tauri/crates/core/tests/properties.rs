@@ -65,7 +65,7 @@ fn arb_declaration(index: usize) -> impl Strategy<Value = Declaration> {
                     ConferenceLevel::Corps
                 });
                 d.exam_level = Some(ExamLevel::Intermediate);
-                d.claimed_hours = hours(claimed);
+                d.claimed_hours = Some(hours(claimed));
                 d.certified_hours = certified.map(hours);
                 d.confirmation_ref = has_conf.then(|| "认定〔2019〕1号".to_owned());
                 d.organizer = format!("主办{}", evidence_pick % 3);

@@ -100,7 +100,7 @@ pub fn queue(rows: &[QueueRow], ids: &IdNumbers<'_>) -> Result<Vec<u8>, XlsxErro
                 text(&q.organizer),
                 text(&q.start_date),
                 text(&q.end_date),
-                Cell::Hours(Some(q.claimed_hours)),
+                Cell::Hours(q.claimed_hours),
                 Cell::Hours(q.credited_hours),
                 text(
                     q.flags

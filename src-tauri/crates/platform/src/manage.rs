@@ -126,7 +126,7 @@ pub fn amend(conn: &mut Connection, id: &str, withdraw: bool) -> anyhow::Result<
             params![id, d.version as i64, seq],
         )?;
     } else {
-        d.claimed_hours += Hours::whole(1);
+        d.claimed_hours = Some(d.claimed_hours.unwrap_or(Hours::ZERO) + Hours::whole(1));
         if !d.title.ends_with("（已修改）") {
             d.title.push_str("（已修改）");
         }

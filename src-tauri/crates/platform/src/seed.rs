@@ -6,7 +6,7 @@ use crate::auth::hash_password;
 use crate::db::next_seq;
 use crate::files;
 use jxjy_core::synth::{generate, Rng, SynthParams};
-use jxjy_core::{Declaration, Form};
+use jxjy_core::{Declaration, Form, Hours};
 use rusqlite::{params, Connection};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -82,7 +82,7 @@ fn attach_files(
                         format!("Declaration {}", d.id),
                         format!("Staff {}", d.staff_id),
                         format!("Dates {} - {}", d.start_date, d.end_date),
-                        format!("Hours {}", d.claimed_hours),
+                        format!("Hours {}", d.claimed_hours.unwrap_or(Hours::ZERO)),
                     ];
                     (files::pdf(&lines), "application/pdf", "证书.pdf")
                 } else {

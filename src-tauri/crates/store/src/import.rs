@@ -65,13 +65,15 @@ fn upsert_declaration(tx: &Transaction<'_>, d: &Declaration) -> Result<(), Store
     let doc = serde_json::to_string(d).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     tx.execute(
         "INSERT INTO declarations (id, staff_id, version, status, form, category, title, organizer,
-                                   start_date, end_date, claimed_centi, deleted, staff_name)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0,
+                                   start_date, end_date, claimed_centi, claimed_absent, deleted,
+                                   staff_name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0,
                  (SELECT name FROM staff WHERE id = ?2))
          ON CONFLICT(id) DO UPDATE SET staff_id = excluded.staff_id, version = excluded.version,
            status = excluded.status, form = excluded.form, category = excluded.category,
            title = excluded.title, organizer = excluded.organizer, start_date = excluded.start_date,
-           end_date = excluded.end_date, claimed_centi = excluded.claimed_centi, deleted = 0,
+           end_date = excluded.end_date, claimed_centi = excluded.claimed_centi,
+           claimed_absent = excluded.claimed_absent, deleted = 0,
            staff_name = excluded.staff_name",
         params![
             d.id,
@@ -84,7 +86,8 @@ fn upsert_declaration(tx: &Transaction<'_>, d: &Declaration) -> Result<(), Store
             d.organizer,
             d.start_date.to_string(),
             d.end_date.to_string(),
-            d.claimed_hours.centi()
+            d.claimed_hours.map_or(0, |h| h.centi()),
+            d.claimed_hours.is_none()
         ],
     )?;
     tx.execute(

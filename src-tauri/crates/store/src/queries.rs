@@ -84,7 +84,8 @@ pub struct QueueRow {
     pub organizer: String,
     pub start_date: String,
     pub end_date: String,
-    pub claimed_hours: Hours,
+    /// None when the declarant claims nothing (a deemed form).
+    pub claimed_hours: Option<Hours>,
     pub credited_hours: Option<Hours>,
     pub flags: Vec<Flag>,
 }
@@ -251,7 +252,8 @@ impl Store {
         // The page is chosen on the narrow table alone; only its rows meet the staff table.
         let sql = format!(
             "SELECT d.id, d.version, d.staff_id, s.name, s.id_number, d.form, d.category, d.status,
-                    d.review_state, d.title, d.organizer, d.start_date, d.end_date, d.claimed_centi,
+                    d.review_state, d.title, d.organizer, d.start_date, d.end_date,
+                    CASE WHEN d.claimed_absent THEN NULL ELSE d.claimed_centi END,
                     d.credited_centi, d.flags
              FROM (SELECT d.id FROM declarations d WHERE {filter}
                    ORDER BY {sort} {dir}, d.id {dir} LIMIT {limit} OFFSET {offset}) page
@@ -280,7 +282,7 @@ impl Store {
                     organizer: r.get(10)?,
                     start_date: r.get(11)?,
                     end_date: r.get(12)?,
-                    claimed_hours: Hours::from_centi(r.get(13)?),
+                    claimed_hours: r.get::<_, Option<i64>>(13)?.map(Hours::from_centi),
                     credited_hours: r.get::<_, Option<i64>>(14)?.map(Hours::from_centi),
                     flags: serde_json::from_str(&flags).unwrap_or_default(),
                 })

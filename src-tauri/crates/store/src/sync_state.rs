@@ -19,7 +19,7 @@ pub enum PushOutcome {
     Applied { version: Option<u64> },
     /// The declaration changed on the platform; `current` is its state there (None: withdrawn).
     Conflict {
-        current: Option<Declaration>,
+        current: Option<Box<Declaration>>,
         detail: String,
     },
     /// Refused, with the platform's reason; the item leaves the queue.

@@ -26,7 +26,7 @@ fn first_open_pending(store: &Store) -> jxjy_store::queries::QueueRow {
 #[test]
 fn first_open_makes_a_key_in_the_keyring_and_reopens() {
     let (home, p, store) = open("first");
-    assert_eq!(store.schema_version().unwrap(), 4);
+    assert_eq!(store.schema_version().unwrap(), 5);
     assert!(keys::load_db_key(&p).unwrap().is_some());
     drop(store);
     let again = Store::open(&home, &p, || panic!("no new key on reopen")).unwrap();
@@ -80,6 +80,7 @@ fn a_version_1_database_is_brought_to_the_latest_schema() {
         .raw_connection()
         .execute_batch(
             "ALTER TABLE decisions DROP COLUMN seen_doc;
+             ALTER TABLE declarations DROP COLUMN claimed_absent;
              DROP INDEX declarations_status_form_end;
              DROP TABLE spotcheck_items;
              DROP TABLE spotcheck_packs;
@@ -88,7 +89,7 @@ fn a_version_1_database_is_brought_to_the_latest_schema() {
         .unwrap();
     drop(store);
     let store = Store::open(&home, &p, key_from(1)).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 4);
+    assert_eq!(store.schema_version().unwrap(), 5);
     let n: i64 = store
         .raw_connection()
         .query_row(
@@ -119,7 +120,7 @@ fn an_older_binary_refuses_a_newer_database() {
             err,
             StoreError::TooNew {
                 found: 99,
-                supported: 4
+                supported: 5
             }
         ),
         "{err}"

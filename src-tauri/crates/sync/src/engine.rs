@@ -730,7 +730,7 @@ impl<'a> Engine<'a> {
                     "conflict" => {
                         self.report.conflicts += 1;
                         PushOutcome::Conflict {
-                            current: r.declaration.clone(),
+                            current: r.declaration.clone().map(Box::new),
                             detail: r
                                 .problem
                                 .as_ref()

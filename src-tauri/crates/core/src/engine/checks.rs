@@ -57,7 +57,19 @@ fn lower_hex(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// Indices of declarations with the same person, form, organizer and dates as another.
+/// A title as compared for duplicates: spaces of any width and ASCII case do not count, so
+/// "Python 数据分析" and "python数据分析" are one course, "数据分析（一）" and "（二）" are two.
+fn title_key(title: &str) -> String {
+    title
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Indices of declarations with the same person, form, organizer, dates and title as another:
+/// two different online courses on one day are two declarations, one course declared twice
+/// is a duplicate.
 pub fn duplicate_declarations(decls: &[Declaration]) -> HashSet<usize> {
     let mut groups: HashMap<_, Vec<usize>> = HashMap::default();
     for (i, d) in decls.iter().enumerate() {
@@ -67,6 +79,7 @@ pub fn duplicate_declarations(decls: &[Declaration]) -> HashSet<usize> {
             d.organizer.trim(),
             d.start_date,
             d.end_date,
+            title_key(&d.title),
         );
         groups.entry(key).or_default().push(i);
     }

@@ -186,7 +186,7 @@ pub fn credit(d: &Declaration, rules: &RuleSet) -> Base {
                     .iter()
                     .map(ToString::to_string)
                     .collect();
-                Base::new(
+                let mut base = Base::new(
                     "Y4",
                     year,
                     Hours::ZERO,
@@ -194,7 +194,9 @@ pub fn credit(d: &Declaration, rules: &RuleSet) -> Base {
                         "过渡年补录仅限{}年度面授合格证书，本证书为{year}年度，不计学时 = 0学时",
                         years.join("、")
                     ),
-                )
+                );
+                base.flags.push(Flag::TransitionYearNotListed);
+                base
             }
         }
         Form::Other => match d.confirmation_ref.as_deref().map(str::trim) {

@@ -39,7 +39,8 @@ pub fn evaluate(input: &Input, rules: &RuleSet, today: NaiveDate) -> Evaluation 
             if days_exceed {
                 flags.push(Flag::DaysExceedSpan);
             }
-            if base.deemed.is_none() && d.claimed_hours != base.computed {
+            // No claim, no mismatch: there is nothing to compare the computed hours with.
+            if base.deemed.is_none() && d.claimed_hours.is_some_and(|c| c != base.computed) {
                 flags.push(Flag::HoursMismatch);
             }
             if d.form != Form::TransitionCertificate && base.year != input.year {

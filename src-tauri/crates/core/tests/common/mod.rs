@@ -47,7 +47,7 @@ pub fn decl(id: &str, form: Form, category: Category) -> Declaration {
         end_date: date("2019-05-10"),
         days: None,
         presented_paper: false,
-        claimed_hours: Hours::ZERO,
+        claimed_hours: None,
         certified_hours: None,
         confirmation_ref: None,
         evidence: vec![Evidence {
@@ -69,7 +69,7 @@ pub fn hours(h: i64) -> Hours {
 pub fn online(id: &str, category: Category, h: i64) -> Declaration {
     let mut d = decl(id, Form::OnlineCourse, category);
     d.certified_hours = Some(hours(h));
-    d.claimed_hours = hours(h);
+    d.claimed_hours = Some(hours(h));
     d.evidence.clear();
     d.organizer = "专技平台".into();
     d

@@ -50,3 +50,8 @@ CREATE TABLE declaration_docs (
 pub const V3: &str = "
 CREATE INDEX declarations_status_form_end ON declarations(status, form, end_date, id) WHERE deleted = 0;
 ";
+
+/// A declaration may claim nothing (a deemed form): `claimed_centi` is then 0 and this is 1.
+pub const V5: &str = "
+ALTER TABLE declarations ADD COLUMN claimed_absent INTEGER NOT NULL DEFAULT 0;
+";

@@ -42,10 +42,14 @@ const MIGRATIONS: &[Migration] = &[
         version: 4,
         parts: &[spotcheck::V4],
     },
+    Migration {
+        version: 5,
+        parts: &[declarations::V5],
+    },
 ];
 
 /// The schema version this program writes.
-pub const LATEST: i64 = 4;
+pub const LATEST: i64 = 5;
 
 /// Brings the database to `LATEST`, or refuses a newer one.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
