@@ -222,6 +222,17 @@ fn review_flow_over_ipc_against_the_reference_platform() {
     )
     .unwrap_err();
     assert_eq!(err["code"], "invalid_input");
+    // Plain http to another computer: refused before any request, saying what to type.
+    let err = invoke(
+        w,
+        "login",
+        json!({"input": {"server": "http://192.168.1.10:8787", "username": "a", "password": "b", "year": 2019}}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    let message = err["message"].as_str().unwrap();
+    assert!(message.contains("https://192.168.1.10:8787"), "{message}");
+    assert!(message.contains("必须以 https:// 开头"), "{message}");
 
     let s = login(&p.account.password).unwrap();
     assert_eq!(s["logged_in"], true);
