@@ -661,19 +661,18 @@ fn declaration_view_has_evaluation_evidence_and_ledger() {
     assert!(dash.to_review > 0 && dash.to_review_flagged <= dash.to_review);
 }
 
-#[test]
-fn evidence_is_verified_when_stored_and_when_read() {
-    let (_h, _p, mut store) = open("evidence");
-    let bytes: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
-    let sha = sha256_hex(&bytes);
-    let mut d = fill(&mut store, 2, 3, 7)
+/// Fills a small unit and gives one of its declarations a single evidence file of `bytes`, as
+/// a pull would; returns the file's SHA-256 (nothing is stored for it yet).
+fn declare_file(store: &mut Store, bytes: &[u8], file_name: &str, media_type: &str) -> String {
+    let sha = sha256_hex(bytes);
+    let mut d = fill(store, 2, 3, 7)
         .into_iter()
         .find(|d| d.staff_id != "X-S00000")
         .unwrap();
     d.evidence = vec![jxjy_core::Evidence {
         id: "E1".into(),
-        file_name: "证书.pdf".into(),
-        media_type: "application/pdf".into(),
+        file_name: file_name.into(),
+        media_type: media_type.into(),
         size: bytes.len() as u64,
         sha256: sha.clone(),
     }];
@@ -688,6 +687,14 @@ fn evidence_is_verified_when_stored_and_when_read() {
             now(),
         )
         .unwrap();
+    sha
+}
+
+#[test]
+fn evidence_is_verified_when_stored_and_when_read() {
+    let (_h, _p, mut store) = open("evidence");
+    let bytes: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
+    let sha = declare_file(&mut store, &bytes, "证书.pdf", "application/pdf");
     assert!(store
         .read_evidence(&sha)
         .unwrap_err()
@@ -724,26 +731,7 @@ fn evidence_is_stored_and_read_a_chunk_at_a_time() {
     use std::io::Read;
     let (_h, _p, mut store) = open("evidence-chunks");
     let bytes: Vec<u8> = (0..3_000_000u32).map(|i| (i % 253) as u8).collect();
-    let sha = sha256_hex(&bytes);
-    let mut d = fill(&mut store, 2, 3, 7).into_iter().next().unwrap();
-    d.evidence = vec![jxjy_core::Evidence {
-        id: "E1".into(),
-        file_name: "扫描件.jpg".into(),
-        media_type: "image/jpeg".into(),
-        size: bytes.len() as u64,
-        sha256: sha.clone(),
-    }];
-    store
-        .apply_page(
-            &jxjy_store::import::PullPage {
-                scope: "declarations".into(),
-                declarations: vec![d],
-                cursor: "x".into(),
-                ..Default::default()
-            },
-            now(),
-        )
-        .unwrap();
+    let sha = declare_file(&mut store, &bytes, "扫描件.jpg", "image/jpeg");
     store.put_evidence(&sha, &bytes).unwrap();
     let conn = store.raw_connection();
     let (chunks, largest): (i64, i64) = conn
