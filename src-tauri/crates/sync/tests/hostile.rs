@@ -39,6 +39,7 @@ async fn a_redirected_login_sends_the_password_nowhere_else() {
     let err = login(&mut s, &client, "someone", "secret-password", 2019)
         .await
         .unwrap_err();
+    eprintln!("redirected login: {err}");
     match &err {
         SyncError::Redirected { status: 307, to } => {
             assert!(to.contains(&other.addr.port().to_string()), "{to}")
@@ -59,6 +60,7 @@ async fn a_redirected_api_call_carries_no_token_away() {
     let client = Client::for_address(&hostile.url()).unwrap();
     login(&mut s, &client, "someone", "pw", 2019).await.unwrap();
     let err = sync(&mut s, &hostile.url(), false).await.unwrap_err();
+    eprintln!("redirected API call: {err}");
     assert!(
         matches!(err, SyncError::Redirected { status: 302, .. }),
         "{err:?}"
@@ -79,6 +81,7 @@ async fn compression_bombs_are_refused_at_the_cap_with_nothing_applied() {
         let client = Client::for_address(&hostile.url()).unwrap();
         login(&mut s, &client, "someone", "pw", 2019).await.unwrap();
         let err = sync(&mut s, &hostile.url(), false).await.unwrap_err();
+        eprintln!("{encoding} bomb: {err}");
         match err {
             SyncError::TooLarge { what, cap } => {
                 assert_eq!(what, "a changes page");
@@ -103,6 +106,7 @@ async fn a_cursor_that_does_not_advance_is_an_error_not_a_loop() {
     let client = Client::for_address(&hostile.url()).unwrap();
     login(&mut s, &client, "someone", "pw", 2019).await.unwrap();
     let err = sync(&mut s, &hostile.url(), false).await.unwrap_err();
+    eprintln!("stuck cursor: {err}");
     assert!(
         matches!(&err, SyncError::BadData(m) if m.contains("did not advance")),
         "{err:?}"
@@ -118,6 +122,7 @@ async fn a_page_with_more_records_than_asked_is_refused() {
     let client = Client::for_address(&hostile.url()).unwrap();
     login(&mut s, &client, "someone", "pw", 2019).await.unwrap();
     let err = sync(&mut s, &hostile.url(), false).await.unwrap_err();
+    eprintln!("oversized page: {err}");
     assert!(
         matches!(&err, SyncError::BadData(m) if m.contains("301 records")),
         "{err:?}"
@@ -164,6 +169,7 @@ async fn crafted_evidence_records_are_refused_with_nothing_applied() {
         let client = Client::for_address(&hostile.url()).unwrap();
         login(&mut s, &client, "someone", "pw", 2019).await.unwrap();
         let err = sync(&mut s, &hostile.url(), false).await.unwrap_err();
+        eprintln!("crafted evidence record: {err}");
         assert!(
             matches!(&err, SyncError::BadData(m) if m.contains(expected)),
             "{err:?}"
