@@ -72,6 +72,12 @@ fn crash_child_writer() {
             replenish(&mut store, &format!("{pid}-{batch}"));
             continue;
         };
+        if store.declaration(&row.id).unwrap().evaluation.is_none() {
+            // An earlier child was killed between a batch's arrival and its evaluation: evaluate
+            // now, as the app's next sync would.
+            evaluate(&mut store);
+            continue;
+        }
         let key = format!("{pid}-{n}");
         let decision = approve(&store, &row.id, &key);
         store.decide(&decision, now()).unwrap();
@@ -83,6 +89,12 @@ fn crash_child_writer() {
 /// Adds a copy of the synthetic unit's declarations under new ids (`tag` makes them unique)
 /// and evaluates them, as a pull of new declarations would.
 fn replenish(store: &mut Store, tag: &str) {
+    arrive(store, tag);
+    evaluate(store);
+}
+
+/// The copy arrives, not yet evaluated (a kill can fall between the two).
+fn arrive(store: &mut Store, tag: &str) {
     let input = generate(&SynthParams {
         staff: STAFF,
         declarations_per_staff: PER_STAFF,
@@ -104,6 +116,9 @@ fn replenish(store: &mut Store, tag: &str) {
         ..PullPage::default()
     };
     store.apply_page(&page, now()).unwrap();
+}
+
+fn evaluate(store: &mut Store) {
     store
         .reevaluate(&RuleSet::for_year(2019).unwrap(), 2019, today())
         .unwrap();
@@ -164,12 +179,16 @@ fn sigkill_while_writing_loses_and_doubles_nothing() {
         )
         .unwrap();
         fill(&mut store, STAFF, PER_STAFF, SEED);
+        // As a child killed between a batch's arrival and its evaluation leaves it: the
+        // children must cope with declarations that have no evaluation yet.
+        arrive(&mut store, "unevaluated");
     }
     let exe = std::env::current_exe().unwrap();
     let mut rng = Rng::new(2024);
     let mut committed: Vec<String> = Vec::new();
     let mut waited_for = 0usize;
     let mut kills = 0;
+    let child_log = home.root().join("child-stderr.txt");
     for _ in 0..ROUNDS {
         let mut child = Command::new(&exe)
             .args([
@@ -181,7 +200,8 @@ fn sigkill_while_writing_loses_and_doubles_nothing() {
             .env(CHILD_ENV, &path)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            // Kept, so that a child that dies on its own says why.
+            .stderr(std::fs::File::create(&child_log).unwrap())
             .spawn()
             .unwrap();
         child
@@ -224,11 +244,14 @@ fn sigkill_while_writing_loses_and_doubles_nothing() {
                 seen.push(k.to_owned());
             }
         }
-        assert_eq!(
-            seen.len(),
-            wait,
-            "the child stopped writing before it was killed"
-        );
+        if seen.len() < wait {
+            let _ = child.wait();
+            panic!(
+                "the child stopped writing before it was killed ({} of {wait} commits seen); its stderr:\n{}",
+                seen.len(),
+                std::fs::read_to_string(&child_log).unwrap_or_default()
+            );
+        }
         waited_for += wait;
         std::thread::sleep(Duration::from_micros(rng.below(30_000)));
         child.kill().unwrap(); // SIGKILL
