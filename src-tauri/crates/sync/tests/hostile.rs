@@ -6,11 +6,23 @@ mod common;
 mod hostile_server;
 
 use common::{store, sync};
-use hostile_server::{sink, start, Mode};
+use hostile_server::{sink, start, Mode, Server};
 use jxjy_core::synth::{generate, SynthParams};
 use jxjy_store::queries::QueueFilter;
+use jxjy_store::Store;
 use jxjy_sync::engine::login;
 use jxjy_sync::{AddressError, Client, SyncError};
+
+/// A hostile platform in `mode` and a store logged in to it (its login answers normally);
+/// returns both and the error of the store's first sync against it.
+async fn sync_against(mode: Mode) -> (Server, Store, SyncError) {
+    let hostile = start(mode).await;
+    let mut s = store();
+    let client = Client::for_address(&hostile.url()).unwrap();
+    login(&mut s, &client, "someone", "pw", 2019).await.unwrap();
+    let err = sync(&mut s, &hostile.url(), false).await.unwrap_err();
+    (hostile, s, err)
+}
 
 #[tokio::test]
 async fn plain_http_to_another_computer_is_refused_before_any_request() {
@@ -55,11 +67,7 @@ async fn a_redirected_login_sends_the_password_nowhere_else() {
 #[tokio::test]
 async fn a_redirected_api_call_carries_no_token_away() {
     let other = sink().await;
-    let hostile = start(Mode::RedirectApi(format!("{}/steal", other.url()))).await;
-    let mut s = store();
-    let client = Client::for_address(&hostile.url()).unwrap();
-    login(&mut s, &client, "someone", "pw", 2019).await.unwrap();
-    let err = sync(&mut s, &hostile.url(), false).await.unwrap_err();
+    let (_, _, err) = sync_against(Mode::RedirectApi(format!("{}/steal", other.url()))).await;
     eprintln!("redirected API call: {err}");
     assert!(
         matches!(err, SyncError::Redirected { status: 302, .. }),
@@ -76,11 +84,7 @@ async fn compression_bombs_are_refused_at_the_cap_with_nothing_applied() {
         (Mode::GzipBomb(256 << 20), "gzip"),
         (Mode::ZstdBomb(256 << 20), "zstd"),
     ] {
-        let hostile = start(mode.clone()).await;
-        let mut s = store();
-        let client = Client::for_address(&hostile.url()).unwrap();
-        login(&mut s, &client, "someone", "pw", 2019).await.unwrap();
-        let err = sync(&mut s, &hostile.url(), false).await.unwrap_err();
+        let (hostile, s, err) = sync_against(mode.clone()).await;
         eprintln!("{encoding} bomb: {err}");
         match err {
             SyncError::TooLarge { what, cap } => {
@@ -101,11 +105,7 @@ async fn compression_bombs_are_refused_at_the_cap_with_nothing_applied() {
 
 #[tokio::test]
 async fn a_cursor_that_does_not_advance_is_an_error_not_a_loop() {
-    let hostile = start(Mode::StuckCursor).await;
-    let mut s = store();
-    let client = Client::for_address(&hostile.url()).unwrap();
-    login(&mut s, &client, "someone", "pw", 2019).await.unwrap();
-    let err = sync(&mut s, &hostile.url(), false).await.unwrap_err();
+    let (hostile, _s, err) = sync_against(Mode::StuckCursor).await;
     eprintln!("stuck cursor: {err}");
     assert!(
         matches!(&err, SyncError::BadData(m) if m.contains("did not advance")),
@@ -117,11 +117,7 @@ async fn a_cursor_that_does_not_advance_is_an_error_not_a_loop() {
 
 #[tokio::test]
 async fn a_page_with_more_records_than_asked_is_refused() {
-    let hostile = start(Mode::ManyStaff(301)).await;
-    let mut s = store();
-    let client = Client::for_address(&hostile.url()).unwrap();
-    login(&mut s, &client, "someone", "pw", 2019).await.unwrap();
-    let err = sync(&mut s, &hostile.url(), false).await.unwrap_err();
+    let (_, _, err) = sync_against(Mode::ManyStaff(301)).await;
     eprintln!("oversized page: {err}");
     assert!(
         matches!(&err, SyncError::BadData(m) if m.contains("301 records")),
@@ -164,11 +160,7 @@ async fn crafted_evidence_records_are_refused_with_nothing_applied() {
         ),
     ];
     for (declaration, expected) in cases {
-        let hostile = start(Mode::Declarations(vec![declaration])).await;
-        let mut s = store();
-        let client = Client::for_address(&hostile.url()).unwrap();
-        login(&mut s, &client, "someone", "pw", 2019).await.unwrap();
-        let err = sync(&mut s, &hostile.url(), false).await.unwrap_err();
+        let (_, s, err) = sync_against(Mode::Declarations(vec![declaration])).await;
         eprintln!("crafted evidence record: {err}");
         assert!(
             matches!(&err, SyncError::BadData(m) if m.contains(expected)),
