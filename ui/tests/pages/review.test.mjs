@@ -59,7 +59,10 @@ test("a jump to rows not fetched yet draws them once, with data; placeholders on
   const placeholder = '[data-test="queue-row"]:not([data-id])';
   const queueCalls = () => page.evaluate(() => window.__calls.filter((c) => c.cmd === "queue").length);
   // Jumps, and waits until the page has asked for the rows (the answer's timer is then set).
+  // The queue fetches one thing at a time, so first the clock runs until whatever is in flight
+  // (a neighbouring page fetched after a paint) has landed: the jump's own fetch then starts at once.
   const jump = async (n) => {
+    await page.clock.runFor(1000);
     const before = await queueCalls();
     await page.locator('[data-test="queue-list"]').evaluate((el, top) => (el.scrollTop = top), n * 56);
     await page.waitForFunction((k) => window.__calls.filter((c) => c.cmd === "queue").length > k, before, { polling: 20 });
