@@ -28,7 +28,9 @@ impl Env {
             .args(args)
             .env("JXJY_HOME", &self.home)
             .env("JXJY_KEYRING", "keyutils")
-            .env("JXJY_PROFILE", "crash")
+            // Keyutils entries can outlive the session keyring (they are linked into the user's
+            // persistent keyring), so two runs of this test at once must not share a profile name.
+            .env("JXJY_PROFILE", format!("crash-{}", std::process::id()))
             .stderr(Stdio::piped())
             .stdout(Stdio::piped());
         c
