@@ -108,6 +108,7 @@ fn store_code(e: &StoreError) -> ErrorCode {
         "database" => ErrorCode::Database,
         "wrong_passphrase" => ErrorCode::WrongPassphrase,
         "file_refused" => ErrorCode::FileRefused,
+        "bad_data" => ErrorCode::BadData,
         _ => ErrorCode::Internal,
     }
 }

@@ -42,6 +42,13 @@ pub enum StoreError {
     Exchange(#[from] jxjy_exchange::ExchangeError),
     #[error("the exchange file belongs to {file}, this profile to {profile}")]
     ExchangeOwner { file: String, profile: String },
+    /// An evidence record (from a pull, a snapshot or an interchange file) that names no file
+    /// this program will fetch or keep; the whole page or file is refused.
+    #[error("declaration {declaration}: {problem}")]
+    BadEvidenceRecord {
+        declaration: String,
+        problem: jxjy_core::evidence_record::EvidenceRecordError,
+    },
     #[error("the snapshot presets a platform address that is refused: {0}")]
     SnapshotAddress(jxjy_core::address::AddressError),
     #[error("invalid input: {0}")]
@@ -79,6 +86,7 @@ impl StoreError {
             },
             StoreError::ExchangeOwner { .. } | StoreError::NotLoggedIn => "not_allowed",
             StoreError::SnapshotAddress(_) => "file_refused",
+            StoreError::BadEvidenceRecord { .. } => "bad_data",
             StoreError::Invalid(_) => "invalid_input",
         }
     }
@@ -121,6 +129,20 @@ impl StoreError {
             StoreError::ExchangeOwner { file, profile } => format!(
                 "该交换文件属于“{file}”，与当前档案“{profile}”不符，未导入任何内容。请在同一审核人的档案中导入。"
             ),
+            StoreError::BadEvidenceRecord {
+                declaration,
+                problem,
+            } => {
+                use jxjy_core::evidence_record::EvidenceRecordError as E;
+                let why = match problem {
+                    E::BadHash { .. } => "文件校验值格式不正确".to_owned(),
+                    E::TooLarge { .. } => format!(
+                        "文件超过{}MB",
+                        jxjy_core::evidence_record::MAX_EVIDENCE_BYTES >> 20
+                    ),
+                };
+                format!("申报{declaration}的证明材料记录不合规（{why}），未写入任何内容，请联系平台管理员")
+            }
             StoreError::SnapshotAddress(e) => {
                 format!("快照文件预设的平台地址不安全，未导入任何内容。{}", e.message_zh())
             }

@@ -360,11 +360,6 @@ impl Store {
                                 upsert_all_newer(&tx, &s, &[])?;
                             }
                             SnapshotItem::Declarations(d) => {
-                                for e in d.iter().flat_map(|d| &d.evidence) {
-                                    jxjy_core::evidence_record::check_evidence(e).map_err(|e| {
-                                        jxjy_exchange::ExchangeError::BadRecord(e.to_string())
-                                    })?;
-                                }
                                 report.declarations += d.len() as u64;
                                 upsert_all_newer(&tx, &[], &d)?;
                             }

@@ -62,6 +62,16 @@ fn upsert_staff(tx: &Transaction<'_>, s: &Staff) -> Result<(), StoreError> {
 }
 
 fn upsert_declaration(tx: &Transaction<'_>, d: &Declaration) -> Result<(), StoreError> {
+    // An evidence record names a URL and sizes a download: checked before anything is
+    // written, for every way a declaration arrives (a pull, a snapshot, an interchange file).
+    for e in &d.evidence {
+        jxjy_core::evidence_record::check_evidence(e).map_err(|problem| {
+            StoreError::BadEvidenceRecord {
+                declaration: d.id.chars().filter(|c| !c.is_control()).take(64).collect(),
+                problem,
+            }
+        })?;
+    }
     let doc = serde_json::to_string(d).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     tx.execute(
         "INSERT INTO declarations (id, staff_id, version, status, form, category, title, organizer,

@@ -854,3 +854,47 @@ fn a_page_without_its_total_has_the_same_rows_and_status_with_form_is_served_by_
         "{plan:?}"
     );
 }
+
+/// The one declaration writer refuses an evidence record that names no file this program will
+/// fetch (a non-hex hash, a size over the limit), for every way declarations arrive; the
+/// whole document is refused and nothing of it is stored.
+#[test]
+fn crafted_evidence_records_are_refused_by_the_writer() {
+    let (_h, _p, mut store) = open("evidence-records");
+    let mut input = jxjy_core::synth::generate(&jxjy_core::synth::SynthParams {
+        staff: 3,
+        declarations_per_staff: 6,
+        seed: 5,
+        ..Default::default()
+    });
+    let i = input
+        .declarations
+        .iter()
+        .position(|d| !d.evidence.is_empty())
+        .unwrap();
+    for (edit, expected) in [
+        (
+            (|e: &mut jxjy_core::Evidence| e.sha256 = "../../etc/passwd".into())
+                as fn(&mut jxjy_core::Evidence),
+            "64 hexadecimal",
+        ),
+        (|e| e.size = 60 << 20, "over the limit"),
+    ] {
+        let mut bad = input.clone();
+        edit(&mut bad.declarations[i].evidence[0]);
+        let err = store.import_input(&bad).unwrap_err();
+        assert!(
+            matches!(err, StoreError::BadEvidenceRecord { .. })
+                && err.to_string().contains(expected),
+            "{err}"
+        );
+        assert!(err.message_zh().contains("证明材料记录不合规"));
+        assert_eq!(store.queue(&QueueFilter::default()).unwrap().total, 0);
+    }
+    input.declarations.truncate(i + 1);
+    store.import_input(&input).unwrap();
+    assert_eq!(
+        store.queue(&QueueFilter::default()).unwrap().total,
+        (i + 1) as i64
+    );
+}

@@ -117,8 +117,9 @@ pub async fn failure(resp: Response) -> SyncError {
 }
 
 /// A pull page is used only when it is no larger than asked and its cursor is one this client
-/// will send back: printable, bounded, and moved on when more is to come (a page that says
-/// "more" at the same cursor would be asked for forever).
+/// will send back: printable, bounded, and moved on when more is to come — a page that says
+/// "more" at the same cursor, or with nothing in it, would be asked for forever. (A cursor that
+/// comes back after other pages is caught by the engine, which sees the whole pull.)
 fn check_page(page: &PullResponse, since: Option<&str>, limit: usize) -> Result<(), SyncError> {
     let records = page.items.len().saturating_add(page.tombstones.len());
     if records > limit {
@@ -132,7 +133,7 @@ fn check_page(page: &PullResponse, since: Option<&str>, limit: usize) -> Result<
             "the platform's cursor is not a short printable token".into(),
         ));
     }
-    if page.has_more && (c.is_empty() || since == Some(c.as_str())) {
+    if page.has_more && (c.is_empty() || since == Some(c.as_str()) || records == 0) {
         return Err(SyncError::BadData(
             "the platform's cursor did not advance although it has more to send".into(),
         ));
@@ -446,6 +447,7 @@ mod tests {
         assert!(check_page(&page(11, "c2", true), Some("c1"), 10).is_err());
         assert!(check_page(&page(1, "c1", true), Some("c1"), 10).is_err());
         assert!(check_page(&page(1, "", true), None, 10).is_err());
+        assert!(check_page(&page(0, "c2", true), Some("c1"), 10).is_err());
         assert!(check_page(&page(1, &"c".repeat(513), false), None, 10).is_err());
         assert!(check_page(&page(1, "c 2", false), None, 10).is_err());
     }

@@ -3,8 +3,8 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -25,6 +25,8 @@ pub enum Mode {
     ZstdBomb(u64),
     /// The changes page says "more" for staff, and every staff page gives the same cursor.
     StuckCursor,
+    /// Staff pages of one record each whose cursors go a → b → a: a cycle, each step new.
+    CyclingCursor,
     /// The changes page carries these declarations (JSON values).
     Declarations(Vec<serde_json::Value>),
     /// The changes page carries this many staff records, whatever was asked for.
@@ -108,6 +110,16 @@ async fn changes(State(h): State<Hostile>) -> Response {
         Mode::GzipBomb(n) | Mode::ZstdBomb(n) => {
             ([(header::CONTENT_TYPE, "application/json")], whitespace(*n)).into_response()
         }
+        Mode::CyclingCursor => {
+            let mut staff = empty_page();
+            staff["has_more"] = true.into();
+            staff["next_cursor"] = "a".into();
+            staff["tombstones"] = vec!["S1"].into();
+            json(
+                StatusCode::OK,
+                serde_json::json!({"staff": staff, "declarations": empty_page()}),
+            )
+        }
         Mode::StuckCursor => {
             let mut staff = empty_page();
             staff["has_more"] = true.into();
@@ -137,13 +149,30 @@ async fn changes(State(h): State<Hostile>) -> Response {
     }
 }
 
-/// A staff page: for the stuck cursor, "more" at the cursor it was asked from.
-async fn staff(State(h): State<Hostile>, _headers: HeaderMap) -> Response {
+/// A staff page: for the stuck cursor, "more" at the cursor it was asked from; for the
+/// cycling one, the other of a and b.
+async fn staff(
+    State(h): State<Hostile>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> Response {
     h.hits.fetch_add(1, Ordering::SeqCst);
     let mut page = empty_page();
-    if matches!(h.mode, Mode::StuckCursor) {
-        page["has_more"] = true.into();
-        page["next_cursor"] = "stuck".into();
+    match h.mode {
+        Mode::StuckCursor => {
+            page["has_more"] = true.into();
+            page["next_cursor"] = "stuck".into();
+        }
+        Mode::CyclingCursor => {
+            let next = if q.get("since").map(String::as_str) == Some("a") {
+                "b"
+            } else {
+                "a"
+            };
+            page["has_more"] = true.into();
+            page["next_cursor"] = next.into();
+            page["tombstones"] = vec!["S1"].into();
+        }
+        _ => {}
     }
     json(StatusCode::OK, page)
 }
