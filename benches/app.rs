@@ -17,7 +17,7 @@ use jxjy_core::synth::{generate, SynthParams};
 use jxjy_core::RuleSet;
 use jxjy_platform::seed::SeedParams;
 use jxjy_store::keys::{self, Sensitive, Tokens};
-use jxjy_store::{Home, ProfileName, Store};
+use jxjy_store::{Home, ProfileName};
 use serde_json::Value;
 use std::ffi::OsStr;
 use std::path::Path;
@@ -28,8 +28,7 @@ use webdriver::{Driver, DriverProcess, Session};
 /// declarations, evaluated.
 fn fill(home: &Home, staff: usize) {
     let profile = ProfileName::new("default").unwrap();
-    let key = keys::os_random_key().unwrap();
-    let mut store = Store::open(home, &profile, move || key).unwrap();
+    let mut store = jxjy_usecases::profile::open(home, &profile).unwrap().store;
     let input = generate(&SynthParams {
         staff,
         declarations_per_staff: 10,

@@ -52,6 +52,8 @@ fn app_at(home: jxjy_store::Home) -> Harness {
         interval: Duration::from_secs(3600),
         retry: Duration::from_millis(200),
         retry_max: Duration::from_millis(400),
+        quiet: Duration::from_millis(50),
+        quiet_max: Duration::from_millis(500),
     };
     let app = jxjy_review::setup(mock_builder(), home.clone(), schedule)
         .build(mock_context(noop_assets()))

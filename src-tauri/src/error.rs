@@ -93,8 +93,19 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<jxjy_usecases::UseCaseError> for AppError {
+    fn from(e: jxjy_usecases::UseCaseError) -> AppError {
+        AppError::new(code_of(e.code()), e.message_zh())
+    }
+}
+
 fn store_code(e: &StoreError) -> ErrorCode {
-    match e.code() {
+    code_of(e.code())
+}
+
+/// The IPC code of a store or use-case error code.
+fn code_of(code: &str) -> ErrorCode {
+    match code {
         "key_missing" => ErrorCode::KeyMissing,
         "wrong_key" => ErrorCode::WrongKey,
         "keyring" => ErrorCode::Keyring,

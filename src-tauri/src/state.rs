@@ -5,14 +5,12 @@
 use crate::applog::AppLog;
 use crate::error::{AppError, ErrorCode};
 use crate::sync_worker::{Emit, Schedule, SyncWorker};
-use jxjy_store::keys;
 use jxjy_store::{Home, ProfileName, Store, StoreError};
 use std::sync::{Arc, Mutex};
 
 /// Opens a profile's store; a new profile gets a fresh 256-bit key from the OS.
 pub fn open_store(home: &Home, profile: &ProfileName) -> Result<Store, StoreError> {
-    let key = keys::os_random_key()?;
-    Store::open(home, profile, move || key)
+    Ok(jxjy_usecases::profile::open(home, profile)?.store)
 }
 
 pub struct Session {
@@ -21,15 +19,6 @@ pub struct Session {
     pub worker: SyncWorker,
     /// Roster corrections checked and shown, waiting for the reviewer's confirmation.
     pub pending_roster: Option<(u64, Vec<jxjy_core::roster_fix::RosterCorrection>)>,
-}
-
-impl Session {
-    /// The logged-in reviewer's platform user name.
-    pub fn reviewer(&self) -> Result<String, AppError> {
-        self.store
-            .meta("username")?
-            .ok_or_else(|| AppError::new(ErrorCode::NotLoggedIn, "尚未登录平台，请先登录"))
-    }
 }
 
 pub struct AppState {

@@ -1,11 +1,12 @@
 //! One background thread per open profile runs the sync engine: at start, on "sync now", on a
 //! timer, and every few seconds while the link is down so that sync resumes by itself when it
 //! returns. It owns its own database connection, so the review screens never wait for a sync.
-//! Progress and state go out through an injected `Emit` (Tauri events in the app).
+//! A decision wakes it too, once the reviewer pauses (`Debounce`), so a burst of decisions
+//! goes up in one push. Progress and state go out through an injected `Emit` (Tauri events in
+//! the app).
 
 use crate::applog::AppLog;
 use crate::error::{AppError, ErrorCode};
-use jxjy_store::keys;
 use jxjy_store::sync_state::SyncStatus;
 use jxjy_store::{Home, ProfileName, Store};
 use jxjy_sync::engine::{SyncOptions, SyncReport};
@@ -46,6 +47,10 @@ pub struct Schedule {
     /// After a failed attempt; doubles up to `retry_max` while the link stays down.
     pub retry: Duration,
     pub retry_max: Duration,
+    /// A decision's sync starts once no other decision came for this long…
+    pub quiet: Duration,
+    /// …or this long after the first decision of a burst, whichever is sooner.
+    pub quiet_max: Duration,
 }
 
 impl Default for Schedule {
@@ -55,12 +60,54 @@ impl Default for Schedule {
             interval: Duration::from_secs(300),
             retry: Duration::from_secs(10),
             retry_max: Duration::from_secs(60),
+            quiet: Duration::from_secs(3),
+            quiet_max: Duration::from_secs(20),
         }
     }
 }
 
+/// When the sync a burst of decisions asks for is due: `quiet` after the last decision, at
+/// most `quiet_max` after the first. Pure: the worker passes the time in.
+#[derive(Debug, Clone, Copy)]
+pub struct Debounce {
+    quiet: Duration,
+    most: Duration,
+    burst: Option<(Instant, Instant)>,
+}
+
+impl Debounce {
+    pub fn new(quiet: Duration, most: Duration) -> Debounce {
+        Debounce {
+            quiet,
+            most,
+            burst: None,
+        }
+    }
+
+    /// A decision was recorded at `now`.
+    pub fn decided(&mut self, now: Instant) {
+        let first = self.burst.map_or(now, |(first, _)| first);
+        self.burst = Some((first, now));
+    }
+
+    /// When the burst's sync is due, if a burst is waiting.
+    pub fn due(&self) -> Option<Instant> {
+        self.burst
+            .map(|(first, last)| (last + self.quiet).min(first + self.most))
+    }
+
+    /// A sync started: the burst is in it.
+    pub fn clear(&mut self) {
+        self.burst = None;
+    }
+}
+
 enum Request {
-    Now { evidence_first: Option<String> },
+    Now {
+        evidence_first: Option<String>,
+    },
+    /// A decision was recorded.
+    Decided,
     Stop,
 }
 
@@ -120,7 +167,8 @@ impl Ctx {
         evidence_first: Option<String>,
     ) -> Result<SyncReport, AppError> {
         let server = store
-            .meta("server")?
+            .profile_meta()?
+            .server
             .ok_or_else(|| AppError::new(ErrorCode::NotLoggedIn, "尚未登录平台，请先登录"))?;
         // Checked again here: an address stored before plain http was refused goes nowhere.
         let client = Client::for_address(&server)?;
@@ -141,7 +189,7 @@ impl Ctx {
             client,
             &sink,
             self.fresh_cancel(),
-            keys::jitter_seed(),
+            jxjy_usecases::ids::jitter_seed(),
             &now,
         );
         // Give up on one attempt soon; the worker tries again on its own schedule.
@@ -166,30 +214,43 @@ impl Ctx {
             }
         };
         let mut store: Option<Store> = None;
-        let mut wait = schedule.first;
+        let mut next = Instant::now() + schedule.first;
         let mut retry = schedule.retry;
+        let mut burst = Debounce::new(schedule.quiet, schedule.quiet_max);
+        // Whether the last attempt reached the platform: decisions wake the worker only then
+        // (while the link is down, the retry schedule is already running).
+        let mut online = false;
         loop {
+            let due = burst.due().map_or(next, |d| d.min(next));
+            let wait = due.saturating_duration_since(Instant::now());
             let evidence_first = match rx.recv_timeout(wait) {
                 Ok(Request::Now { evidence_first }) => evidence_first,
+                Ok(Request::Decided) => {
+                    if online {
+                        burst.decided(Instant::now());
+                    }
+                    continue;
+                }
                 Ok(Request::Stop) | Err(RecvTimeoutError::Disconnected) => break,
                 Err(RecvTimeoutError::Timeout) => None,
             };
+            burst.clear();
             if store.is_none() {
                 match crate::state::open_store(&self.home, &self.profile) {
                     Ok(s) => store = Some(s),
                     Err(e) => {
                         self.log
                             .error(&format!("sync worker cannot open the store: {e}"));
-                        wait = schedule.retry_max;
-                        self.state(None, Some(e.into()), None, Some(wait));
+                        next = Instant::now() + schedule.retry_max;
+                        self.state(None, Some(e.into()), None, Some(schedule.retry_max));
                         continue;
                     }
                 }
             }
             let Some(st) = store.as_mut() else { continue };
-            if matches!(st.meta("server"), Ok(None)) {
+            if matches!(st.profile_meta().map(|m| m.server), Ok(None)) {
                 // Not logged in: wait for a request (login sends one).
-                wait = Duration::from_secs(24 * 3600);
+                next = Instant::now() + Duration::from_secs(24 * 3600);
                 self.state(Some(st), None, None, None);
                 continue;
             }
@@ -214,13 +275,15 @@ impl Ctx {
                         report.bytes_down, report.bytes_up
                     ));
                     retry = schedule.retry;
-                    wait = schedule.interval;
-                    self.state(Some(st), None, Some(report), Some(wait));
+                    online = true;
+                    next = Instant::now() + schedule.interval;
+                    self.state(Some(st), None, Some(report), Some(schedule.interval));
                 }
                 Err(e) => {
                     self.log
                         .warn(&format!("sync failed: {:?}: {}", e.code, e.message));
-                    wait = match e.code {
+                    online = e.code == ErrorCode::Cancelled;
+                    let wait = match e.code {
                         ErrorCode::NotLoggedIn => Duration::from_secs(24 * 3600),
                         ErrorCode::Cancelled => schedule.interval,
                         _ => {
@@ -229,8 +292,9 @@ impl Ctx {
                             w
                         }
                     };
-                    let next = (e.code != ErrorCode::NotLoggedIn).then_some(wait);
-                    self.state(Some(st), Some(e), None, next);
+                    next = Instant::now() + wait;
+                    let shown = (e.code != ErrorCode::NotLoggedIn).then_some(wait);
+                    self.state(Some(st), Some(e), None, shown);
                 }
             }
         }
@@ -275,6 +339,12 @@ impl SyncWorker {
             .map_err(|_| AppError::internal("sync worker stopped"))
     }
 
+    /// A decision was recorded: when the link is up, a sync follows once the reviewer pauses.
+    pub fn decided(&self) {
+        // A stopped worker has nothing to wake; the decision is safe in the outbox.
+        let _ = self.tx.send(Request::Decided);
+    }
+
     /// Stops the running sync at its next step; what it has done stays done.
     pub fn pause(&self) {
         if let Ok(g) = self.cancel.lock() {
@@ -298,5 +368,37 @@ impl Drop for SyncWorker {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: Duration = Duration::from_secs(1);
+
+    #[test]
+    fn a_burst_of_decisions_is_due_once_the_reviewer_pauses() {
+        let t0 = Instant::now();
+        let mut d = Debounce::new(3 * S, 20 * S);
+        assert_eq!(d.due(), None, "nothing decided, nothing due");
+        d.decided(t0);
+        assert_eq!(d.due(), Some(t0 + 3 * S));
+        // Each decision inside the quiet time moves the sync on: one push for the burst.
+        d.decided(t0 + 2 * S);
+        d.decided(t0 + 4 * S);
+        assert_eq!(d.due(), Some(t0 + 7 * S));
+        d.clear();
+        assert_eq!(d.due(), None);
+    }
+
+    #[test]
+    fn a_reviewer_who_never_pauses_still_gets_a_sync_after_quiet_max() {
+        let t0 = Instant::now();
+        let mut d = Debounce::new(3 * S, 20 * S);
+        for i in 0..30 {
+            d.decided(t0 + i * S);
+        }
+        assert_eq!(d.due(), Some(t0 + 20 * S));
     }
 }

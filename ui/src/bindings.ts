@@ -26,7 +26,14 @@ export type SessionInfo = { profile: string, logged_in: boolean,
  * The profile knows its reviewer and unit (from a login or a snapshot): it can be used
  * offline even when the login has expired.
  */
-offline_ready: boolean, server: string | null, username: string | null, unit_id: string | null, unit_name: string | null, review_year: number, };
+offline_ready: boolean, server: string | null, username: string | null, unit_id: string | null, unit_name: string | null, review_year: number, 
+/**
+ * The annual minimum of the rule set in force for the review year: what the ledger's
+ * bars and headings measure against.
+ */
+requirement: Requirement, };
+
+export type Requirement = { public_hours: Hours, professional_hours: Hours, };
 
 export type LoginInput = { server: string, username: string, 
 /**
@@ -34,17 +41,38 @@ export type LoginInput = { server: string, username: string,
  */
 password: string, year: number, };
 
-export type DecideInput = { declaration_id: string, 
+export type DecideRequest = { declaration_id: string, 
 /**
- * The version the reviewer saw; a newer one on file makes this a `stale` error.
+ * The version the reviewer saw; a newer one on file makes this a `stale` error. Left out
+ * (the CLI), the version on file.
  */
-declaration_version: number, outcome: Outcome, 
+declaration_version: number | null, outcome: Outcome, 
 /**
  * Approve only; the computed credit when left out. A different figure needs a reason.
  */
 credited_hours: Hours | null, reason: string | null, };
 
-export type BatchResult = { approved: Array<string>, plan: BatchPlan, };
+export type BatchResult = { 
+/**
+ * The batch's id: `undo_batch` takes it back as one.
+ */
+batch: string, approved: Array<string>, plan: BatchPlan, };
+
+export type BatchUndo = { undone: Array<string>, 
+/**
+ * Declarations whose decision of the batch could not be undone any more.
+ */
+kept: Array<string>, };
+
+export type UndoRefusal = "nothing" | "sending" | "sent";
+
+export type DecisionState = "pending" | "applied" | "conflict" | "rejected" | "superseded" | "withdrawn";
+
+export type ReviewState = "open" | "decided" | "conflict";
+
+export type UploadState = "none" | "pending" | "sent" | "rejected";
+
+export type SyncScope = "staff" | "declarations";
 
 export type SyncEvent = { "kind": "progress" } & Progress | { "kind": "state" } & SyncState;
 
@@ -129,11 +157,7 @@ idempotency_key: string, };
 
 export type SortKey = "end_date" | "staff_name" | "claimed_hours" | "credited_hours" | "id";
 
-export type QueueFilter = { status: Status | null, 
-/**
- * open | decided | conflict
- */
-review_state: string | null, form: Form | null, category: Category | null, flag: Flag | null, 
+export type QueueFilter = { status: Status | null, review_state: ReviewState | null, form: Form | null, category: Category | null, flag: Flag | null, 
 /**
  * Only items with (`true`) or without (`false`) any flag.
  */
@@ -148,7 +172,7 @@ search: string | null, staff_id: string | null, from: string | null, to: string 
  */
 skip_total: boolean, };
 
-export type QueueRow = { id: string, version: number, staff_id: string, staff_name: string | null, id_number_masked: string | null, form: Form, category: Category, status: Status, review_state: string, title: string, organizer: string, start_date: string, end_date: string, 
+export type QueueRow = { id: string, version: number, staff_id: string, staff_name: string | null, id_number_masked: string | null, form: Form, category: Category, status: Status, review_state: ReviewState, title: string, organizer: string, start_date: string, end_date: string, 
 /**
  * None when the declarant claims nothing (a deemed form).
  */
@@ -169,7 +193,12 @@ state: string, bytes_stored: number,
  */
 kind: FileKind | null, };
 
-export type DeclarationView = { declaration: Declaration, review_state: string, withdrawn: boolean, evaluation: DeclarationResult | null, staff: StaffView | null, evidence: Array<EvidenceView>, decisions: Array<DecisionRecord>, ledger: LedgerEntry | null, };
+export type DeclarationView = { declaration: Declaration, review_state: ReviewState, withdrawn: boolean, 
+/**
+ * Why this declaration cannot be decided here now (in Chinese), or None when it can:
+ * the core's answer, so the page carries no rule of its own.
+ */
+cannot_decide: string | null, evaluation: DeclarationResult | null, staff: StaffView | null, evidence: Array<EvidenceView>, decisions: Array<DecisionRecord>, ledger: LedgerEntry | null, };
 
 export type Dashboard = { total: number, by_status: Array<[Status, number]>, 
 /**
@@ -213,11 +242,11 @@ reason: string, };
 
 export type BatchPlan = { eligible: Array<BatchItem>, skipped: Array<BatchSkip>, total_hours: Hours, };
 
-export type DecisionRecord = { key: string, declaration_id: string, declaration_version: number, outcome: Outcome, credited_hours: Hours | null, category: Category | null, reason: string | null, reviewer: string, decided_at: string, 
+export type DecisionRecord = { key: string, declaration_id: string, declaration_version: number, outcome: Outcome, credited_hours: Hours | null, category: Category | null, reason: string | null, reviewer: string, decided_at: string, state: DecisionState, server_note: string | null, 
 /**
- * pending | applied | conflict | rejected | superseded
+ * The batch approval this decision was part of (undone together), if any.
  */
-state: string, server_note: string | null, };
+batch: string | null, };
 
 export type AuditEntry = { seq: number, at: string, actor: string, action: string, entity: string, before: JsonValue | null, after: JsonValue | null, prev_hash: string, hash: string, };
 
@@ -250,11 +279,11 @@ export type SyncReport = { staff_received: number, declarations_received: number
 /**
  * Scopes pulled again from the start because the checksum did not match.
  */
-repulled: Array<string>, 
+repulled: Array<SyncScope>, 
 /**
  * Scopes whose checksum still differed after a full pull.
  */
-checksum_mismatch: Array<string>, applied: number, 
+checksum_mismatch: Array<SyncScope>, applied: number, 
 /**
  * Push requests sent (retries included).
  */
@@ -290,11 +319,7 @@ export type PackSummary = { id: string, year: number, seed: string, spec: Sample
 
 export type PackEvidence = { sha256: string, file_name: string, present: boolean, };
 
-export type PackItem = { rank: number, declaration_id: string, staff_id: string, staff_name: string | null, id_number_masked: string | null, form: Form, status: Status, title: string, organizer: string, start_date: string, end_date: string, credited_hours: Hours | null, clause: string | null, flags: Array<Flag>, weight: number, reasons: Array<RiskReason>, stratum: Stratum, evidence: Array<PackEvidence>, finding: Finding | null, note: string | null, recorded_at: string | null, 
-/**
- * none | pending | sent | rejected
- */
-upload: string, };
+export type PackItem = { rank: number, declaration_id: string, staff_id: string, staff_name: string | null, id_number_masked: string | null, form: Form, status: Status, title: string, organizer: string, start_date: string, end_date: string, credited_hours: Hours | null, clause: string | null, flags: Array<Flag>, weight: number, reasons: Array<RiskReason>, stratum: Stratum, evidence: Array<PackEvidence>, finding: Finding | null, note: string | null, recorded_at: string | null, upload: UploadState, };
 
 export type PackView = { pack: PackSummary, items: Array<PackItem>, };
 
@@ -348,13 +373,11 @@ filter: QueueFilter | null, };
 
 export type PrintInput = { "what": "staff", "id": string } | { "what": "summary" } | { "what": "pack", "id": string };
 
+export type ExchangeKind = "decisions" | "snapshot";
+
 export type RosterCheck = { token: number, rows: Array<RowCheck>, ready: number, };
 
-export type ExchangeExportInput = { 
-/**
- * decisions | snapshot
- */
-kind: string, passphrase: string, };
+export type ExchangeExportInput = { kind: ExchangeKind, passphrase: string, };
 
 export type ExchangeImportInput = { 
 /**

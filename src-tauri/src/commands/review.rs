@@ -1,21 +1,18 @@
 //! The review screens: queue, declaration, decisions (one and batch), conflicts, staff, history.
 
 use super::AppStateRef;
-use crate::error::{AppError, ErrorCode};
+use crate::error::AppError;
 use crate::state::blocking;
 use crate::validate;
 use chrono::Utc;
-use jxjy_core::decision::{Decision, Outcome, Review};
-use jxjy_core::Hours;
 use jxjy_store::audit::AuditEntry;
 use jxjy_store::batch::{BatchPlan, MAX_BATCH};
 use jxjy_store::decide::DecisionRecord;
-use jxjy_store::keys;
 use jxjy_store::queries::{Dashboard, DeclarationView, QueueFilter, QueuePage};
 use jxjy_store::roster::{RosterFilter, RosterPage};
 use jxjy_store::sync_state::ConflictView;
-use jxjy_store::StoreError;
-use serde::{Deserialize, Serialize};
+use jxjy_store::undo::BatchUndo;
+use jxjy_usecases::review::{self, BatchResult, DecideRequest};
 
 #[tauri::command]
 pub async fn queue(state: AppStateRef<'_>, filter: QueueFilter) -> Result<QueuePage, AppError> {
@@ -24,13 +21,6 @@ pub async fn queue(state: AppStateRef<'_>, filter: QueueFilter) -> Result<QueueP
     }
     if let Some(id) = &filter.staff_id {
         validate::id("人员编号", id)?;
-    }
-    if let Some(s) = &filter.review_state {
-        if !matches!(s.as_str(), "open" | "decided" | "conflict") {
-            return Err(AppError::invalid(
-                "审核状态只能是 open、decided 或 conflict",
-            ));
-        }
     }
     if filter.limit > 500 {
         return Err(AppError::invalid("每页最多500条"));
@@ -49,56 +39,26 @@ pub async fn declaration(state: AppStateRef<'_>, id: String) -> Result<Declarati
     blocking(state.inner(), move |s| Ok(s.store.declaration(&id)?)).await
 }
 
-#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
-pub struct DecideInput {
-    pub declaration_id: String,
-    /// The version the reviewer saw; a newer one on file makes this a `stale` error.
-    pub declaration_version: u64,
-    pub outcome: Outcome,
-    /// Approve only; the computed credit when left out. A different figure needs a reason.
-    pub credited_hours: Option<Hours>,
-    pub reason: Option<String>,
-}
-
+/// Records one decision; the sync worker is woken to send it (after a short pause, so that a
+/// burst of decisions goes in one push).
 #[tauri::command]
 pub async fn decide(
     state: AppStateRef<'_>,
-    input: DecideInput,
+    input: DecideRequest,
 ) -> Result<DecisionRecord, AppError> {
     validate::id("申报编号", &input.declaration_id)?;
     if let Some(r) = &input.reason {
         validate::text("审核意见", r, 500)?;
     }
     blocking(state.inner(), move |s| {
-        let reviewer = s.reviewer()?;
-        let view = s.store.declaration(&input.declaration_id)?;
-        let eval = view.evaluation.ok_or_else(|| {
-            AppError::new(ErrorCode::NotAllowed, "这条申报尚未核算学时，请先同步")
-        })?;
-        let now = Utc::now();
-        let review = Review {
-            outcome: input.outcome,
-            credited_hours: input.credited_hours,
-            reason: input.reason,
-        };
-        let decision = Decision::from_review(
-            &eval,
-            input.declaration_version,
-            review,
-            &reviewer,
-            now,
-            keys::new_decision_key(now)?,
-        )
-        .map_err(StoreError::from)?;
-        Ok(s.store.decide(&decision, now)?)
+        let record = review::decide(&mut s.store, input, Utc::now())?;
+        s.worker.decided();
+        Ok(record)
     })
     .await
 }
 
-fn check_batch(ids: &[String]) -> Result<(), AppError> {
-    if ids.is_empty() {
-        return Err(AppError::invalid("请先选择要通过的申报"));
-    }
+fn check_ids(ids: &[String]) -> Result<(), AppError> {
     if ids.len() > MAX_BATCH {
         return Err(AppError::invalid(format!("一次最多批量通过{MAX_BATCH}条")));
     }
@@ -111,14 +71,11 @@ pub async fn batch_preview(
     state: AppStateRef<'_>,
     ids: Vec<String>,
 ) -> Result<BatchPlan, AppError> {
-    check_batch(&ids)?;
-    blocking(state.inner(), move |s| Ok(s.store.batch_plan(&ids)?)).await
-}
-
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
-pub struct BatchResult {
-    pub approved: Vec<String>,
-    pub plan: BatchPlan,
+    check_ids(&ids)?;
+    blocking(state.inner(), move |s| {
+        Ok(review::batch_plan(&s.store, &ids)?)
+    })
+    .await
 }
 
 /// Approves, with the computed credit, every item of `ids` that qualifies (re-checked here).
@@ -127,20 +84,33 @@ pub async fn batch_approve(
     state: AppStateRef<'_>,
     ids: Vec<String>,
 ) -> Result<BatchResult, AppError> {
-    check_batch(&ids)?;
+    check_ids(&ids)?;
     blocking(state.inner(), move |s| {
-        let reviewer = s.reviewer()?;
-        let plan = s.store.batch_plan(&ids)?;
-        let now = Utc::now();
-        let mut fresh = Vec::with_capacity(plan.eligible.len());
-        for _ in &plan.eligible {
-            fresh.push(keys::new_decision_key(now)?);
+        let result = review::batch_approve(&mut s.store, &ids, Utc::now())?;
+        if !result.approved.is_empty() {
+            s.worker.decided();
         }
-        let mut fresh = fresh.into_iter();
-        let approved = s
-            .store
-            .batch_approve(&plan, &reviewer, now, || fresh.next().unwrap_or_default())?;
-        Ok(BatchResult { approved, plan })
+        Ok(result)
+    })
+    .await
+}
+
+/// Takes back the decision on a declaration while it has not left this PC.
+#[tauri::command]
+pub async fn undo(state: AppStateRef<'_>, id: String) -> Result<DecisionRecord, AppError> {
+    validate::id("申报编号", &id)?;
+    blocking(state.inner(), move |s| {
+        Ok(review::undo(&mut s.store, &id, Utc::now())?)
+    })
+    .await
+}
+
+/// Takes back what is still on this PC of a batch approval.
+#[tauri::command]
+pub async fn undo_batch(state: AppStateRef<'_>, batch: String) -> Result<BatchUndo, AppError> {
+    validate::id("批量审核编号", &batch)?;
+    blocking(state.inner(), move |s| {
+        Ok(review::undo_batch(&mut s.store, &batch, Utc::now())?)
     })
     .await
 }
@@ -175,8 +145,9 @@ pub async fn reveal_id_number(
 ) -> Result<String, AppError> {
     validate::id("人员编号", &staff_id)?;
     blocking(state.inner(), move |s| {
-        let reviewer = s.reviewer()?;
-        Ok(s.store.reveal_id_number(&staff_id, &reviewer, Utc::now())?)
+        let meta = s.store.profile_meta()?;
+        Ok(s.store
+            .reveal_id_number(&staff_id, meta.reviewer()?, Utc::now())?)
     })
     .await
 }

@@ -44,6 +44,16 @@ pub struct SessionInfo {
     pub unit_id: Option<String>,
     pub unit_name: Option<String>,
     pub review_year: i32,
+    /// The annual minimum of the rule set in force for the review year: what the ledger's
+    /// bars and headings measure against.
+    pub requirement: Requirement,
+}
+
+/// A year's minimum hours per category.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ts_rs::TS)]
+pub struct Requirement {
+    pub public_hours: jxjy_core::Hours,
+    pub professional_hours: jxjy_core::Hours,
 }
 
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
@@ -56,20 +66,22 @@ pub struct LoginInput {
 }
 
 fn session_info(s: &Session) -> Result<SessionInfo, AppError> {
-    let meta = |k: &str| s.store.meta(k);
+    let meta = s.store.profile_meta()?;
     let has_tokens = keys::load_tokens(&s.profile)?.is_some();
-    let username = meta("username")?;
+    let rules = s.store.stored_rules(meta.review_year)?;
     Ok(SessionInfo {
         profile: s.profile.as_str().to_owned(),
-        logged_in: has_tokens && username.is_some(),
-        offline_ready: username.is_some() && meta("unit_id")?.is_some(),
-        server: meta("server")?,
-        username,
-        unit_id: meta("unit_id")?,
-        unit_name: meta("unit_name")?,
-        review_year: meta("review_year")?
-            .and_then(|y| y.parse().ok())
-            .unwrap_or(2019),
+        logged_in: has_tokens && meta.username.is_some(),
+        offline_ready: meta.offline_ready(),
+        requirement: Requirement {
+            public_hours: rules.annual.public_min_hours,
+            professional_hours: rules.annual.professional_min_hours,
+        },
+        server: meta.server,
+        username: meta.username,
+        unit_id: meta.unit_id,
+        unit_name: meta.unit_name,
+        review_year: meta.review_year,
     })
 }
 

@@ -4,10 +4,9 @@ use crate::review::{open, print_json, Common};
 use crate::Failure;
 use anyhow::{anyhow, Context};
 use clap::{Args, Subcommand};
-use jxjy_store::exchange::Seal;
-use jxjy_store::keys;
-use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use jxjy_usecases::exchange::{self, ExchangeKind};
+use std::io::BufRead;
+use std::path::PathBuf;
 
 #[derive(Subcommand)]
 pub enum ExchangeCmd {
@@ -54,56 +53,17 @@ fn passphrase() -> Result<String, Failure> {
     Ok(p)
 }
 
-/// Writes through a temporary file renamed into place, so a crash never leaves a half file
-/// under the final name.
-pub(crate) fn write_atomically(
-    path: &Path,
-    f: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<(), Failure>,
-) -> Result<(), Failure> {
-    let tmp = path.with_extension("partial");
-    let file =
-        std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-    let mut w = std::io::BufWriter::new(file);
-    let result = f(&mut w).and_then(|()| {
-        w.flush().context("cannot write the file")?;
-        w.get_ref().sync_all().context("cannot sync the file")?;
-        std::fs::rename(&tmp, path)
-            .with_context(|| format!("cannot rename to {}", path.display()))?;
-        Ok(())
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
 pub fn run(common: &Common, cmd: &ExchangeCmd) -> Result<(), Failure> {
     let now = chrono::Utc::now();
     match cmd {
         ExchangeCmd::Export(a) | ExchangeCmd::Snapshot(a) => {
-            let snapshot = matches!(cmd, ExchangeCmd::Snapshot(_));
+            let kind = match cmd {
+                ExchangeCmd::Snapshot(_) => ExchangeKind::Snapshot,
+                _ => ExchangeKind::Decisions,
+            };
             let pass = passphrase()?;
             let store = open(common)?;
-            let (salt, nonce_prefix) = keys::exchange_random().map_err(|e| anyhow!(e))?;
-            let seal = Seal {
-                passphrase: &pass,
-                salt,
-                nonce_prefix,
-            };
-            let mut report = None;
-            write_atomically(&a.out, |w| {
-                let r = if snapshot {
-                    store.export_snapshot(w, &seal, now)
-                } else {
-                    store.export_decisions(w, &seal, now)
-                };
-                report = Some(r.map_err(|e| match e.code() {
-                    "invalid_input" | "not_allowed" => Failure::input(anyhow!(e)),
-                    _ => Failure::from(anyhow!(e)),
-                })?);
-                Ok(())
-            })?;
-            let report = report.ok_or_else(|| anyhow!("nothing written"))?;
+            let report = exchange::export(&store, kind, &pass, &a.out, now)?;
             if a.json {
                 print_json(&report)?;
             } else {
@@ -125,16 +85,13 @@ pub fn run(common: &Common, cmd: &ExchangeCmd) -> Result<(), Failure> {
             let file = std::fs::File::open(&a.file)
                 .with_context(|| format!("cannot open {}", a.file.display()))
                 .map_err(Failure::input)?;
-            let reviewer = store
-                .meta("username")
-                .map_err(|e| anyhow!(e))?
-                .unwrap_or_else(|| common.profile.clone());
-            let report = store
-                .import_exchange(std::io::BufReader::new(file), &pass, &reviewer, now)
-                .map_err(|e| match e.code() {
-                    "database" | "io" => Failure::from(anyhow!(e)),
-                    _ => Failure::input(anyhow!(e)),
-                })?;
+            let report = exchange::import(
+                &mut store,
+                std::io::BufReader::new(file),
+                &pass,
+                &common.profile,
+                now,
+            )?;
             if a.json {
                 print_json(&report)?;
             } else {

@@ -37,6 +37,9 @@ enum Command {
     Queue(review::QueueArgs),
     /// Record a decision: approve [--hours H] [--reason T], return --reason T, reject --reason T.
     Decide(review::DecideArgs),
+    /// Take back the decision on a declaration while it has not been sent (or a whole batch
+    /// approval with --batch).
+    Undo(review::UndoArgs),
     /// Offline exchange files: export decisions, make a snapshot, import either.
     #[command(subcommand)]
     Exchange(exchange::ExchangeCmd),
@@ -68,6 +71,21 @@ impl Failure {
     }
 }
 
+impl From<jxjy_usecases::UseCaseError> for Failure {
+    fn from(e: jxjy_usecases::UseCaseError) -> Failure {
+        Failure {
+            code: if e.is_input() { 2 } else { 1 },
+            error: e.into(),
+        }
+    }
+}
+
+impl From<jxjy_store::StoreError> for Failure {
+    fn from(e: jxjy_store::StoreError) -> Failure {
+        jxjy_usecases::UseCaseError::from(e).into()
+    }
+}
+
 impl From<anyhow::Error> for Failure {
     fn from(error: anyhow::Error) -> Failure {
         Failure { code: 1, error }
@@ -84,6 +102,7 @@ fn main() -> ExitCode {
         Command::Status(args) => review::status_cmd(&cli.common, &args),
         Command::Queue(args) => review::queue_cmd(&cli.common, &args),
         Command::Decide(args) => review::decide_cmd(&cli.common, &args),
+        Command::Undo(args) => review::undo_cmd(&cli.common, &args),
         Command::Exchange(cmd) => exchange::run(&cli.common, &cmd),
         Command::Spotcheck(cmd) => office::spotcheck(&cli.common, &cmd),
         Command::Export(args) => office::export(&cli.common, &args),

@@ -4,13 +4,14 @@
 use crate::Failure;
 use anyhow::{anyhow, Context};
 use clap::{Args, ValueEnum};
-use jxjy_core::decision::{Decision, Outcome, Review};
+use jxjy_core::decision::Outcome;
 use jxjy_core::{Hours, Status};
 use jxjy_store::keys::{self, Backend};
 use jxjy_store::queries::QueueFilter;
 use jxjy_store::{Home, ProfileName, Store};
 use jxjy_sync::engine::{login, SyncOptions};
 use jxjy_sync::{CancelToken, Client, Engine, PlatformAddress, Progress};
+use jxjy_usecases::review::{self, DecideRequest};
 use std::io::{Read, Write};
 
 /// Options every review command shares.
@@ -31,10 +32,10 @@ pub(crate) fn open(common: &Common) -> Result<Store, Failure> {
     keys::install(backend);
     let home = Home::from_env().map_err(|e| anyhow!(e))?;
     let profile = ProfileName::new(&common.profile).map_err(Failure::input)?;
-    let key = keys::os_random_key().map_err(|e| anyhow!(e))?;
-    Store::open(&home, &profile, move || key)
+    Ok(jxjy_usecases::profile::open(&home, &profile)
         .with_context(|| format!("cannot open profile `{}`", common.profile))
-        .map_err(Failure::from)
+        .map_err(Failure::from)?
+        .store)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
@@ -110,8 +111,8 @@ pub struct SyncArgs {
 pub fn sync_cmd(common: &Common, args: &SyncArgs) -> Result<(), Failure> {
     let mut store = open(common)?;
     let server = store
-        .meta("server")
-        .map_err(|e| anyhow!(e))?
+        .profile_meta()?
+        .server
         .ok_or_else(|| anyhow!("not logged in: run `jxjy login` first"))?;
     let client = Client::for_address(&server).map_err(|e| anyhow!(e))?;
     let json = args.json;
@@ -133,7 +134,7 @@ pub fn sync_cmd(common: &Common, args: &SyncArgs) -> Result<(), Failure> {
         client,
         &sink,
         CancelToken::default(),
-        keys::jitter_seed(),
+        jxjy_usecases::ids::jitter_seed(),
         &now,
     );
     engine.policy.max_attempts = (args.max_attempts > 0).then_some(args.max_attempts);
@@ -268,17 +269,6 @@ pub struct DecideArgs {
 
 pub fn decide_cmd(common: &Common, args: &DecideArgs) -> Result<(), Failure> {
     let mut store = open(common)?;
-    let view = store.declaration(&args.id).map_err(|e| anyhow!(e))?;
-    let eval = view.evaluation.ok_or_else(|| {
-        anyhow!(
-            "declaration {} has not been evaluated yet: run `jxjy sync`",
-            args.id
-        )
-    })?;
-    let reviewer = store
-        .meta("username")
-        .map_err(|e| anyhow!(e))?
-        .ok_or_else(|| anyhow!("not logged in: run `jxjy login` first"))?;
     let outcome = match args.outcome {
         OutcomeArg::Approve => Outcome::Approve,
         OutcomeArg::Return => Outcome::Return,
@@ -291,25 +281,65 @@ pub fn decide_cmd(common: &Common, args: &DecideArgs) -> Result<(), Failure> {
                 .ok_or_else(|| Failure::input(anyhow!("--hours must be a non-negative number")))?,
         ),
     };
-    let now = chrono::Utc::now();
-    let review = Review {
+    let request = DecideRequest {
+        declaration_id: args.id.clone(),
+        declaration_version: None,
         outcome,
         credited_hours,
         reason: args.reason.clone(),
     };
-    let key = keys::new_decision_key(now).map_err(|e| anyhow!(e))?;
-    let decision =
-        Decision::from_review(&eval, view.declaration.version, review, &reviewer, now, key)
-            .map_err(|e| Failure::input(anyhow!("invalid decision: {e}")))?;
-    let record = store
-        .decide(&decision, now)
-        .map_err(|e| anyhow!("cannot record the decision: {e}"))?;
+    let record = review::decide(&mut store, request, chrono::Utc::now()).map_err(|e| {
+        let code = if e.is_input() { 2 } else { 1 };
+        Failure {
+            code,
+            error: anyhow!(e).context("cannot record the decision"),
+        }
+    })?;
     if args.json {
         print_json(&record)
     } else {
         eprintln!(
             "recorded {:?} of {} (key {}); it will be sent at the next sync",
             outcome, args.id, record.key
+        );
+        Ok(())
+    }
+}
+
+#[derive(Args)]
+pub struct UndoArgs {
+    /// Declaration id (or, with --batch, the batch id a batch approval printed).
+    id: String,
+    /// Undo a whole batch approval.
+    #[arg(long)]
+    batch: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn undo_cmd(common: &Common, args: &UndoArgs) -> Result<(), Failure> {
+    let mut store = open(common)?;
+    let now = chrono::Utc::now();
+    if args.batch {
+        let r = review::undo_batch(&mut store, &args.id, now)?;
+        if args.json {
+            return print_json(&r);
+        }
+        eprintln!(
+            "undid {} decisions of batch {}; {} had already been sent and stay",
+            r.undone.len(),
+            args.id,
+            r.kept.len()
+        );
+        return Ok(());
+    }
+    let record = review::undo(&mut store, &args.id, now)?;
+    if args.json {
+        print_json(&record)
+    } else {
+        eprintln!(
+            "undid {:?} of {} (key {}); the declaration is back in the queue",
+            record.outcome, args.id, record.key
         );
         Ok(())
     }

@@ -91,11 +91,29 @@ pub struct Review {
     pub reason: Option<String>,
 }
 
+/// Why a declaration cannot be decided here now (in Chinese), or None when it can: it must be
+/// live, pending unit review and evaluated. The detail screen shows this instead of the
+/// decision buttons.
+pub fn cannot_decide(status: Status, withdrawn: bool, evaluated: bool) -> Option<String> {
+    if withdrawn {
+        Some("申报已撤回".to_owned())
+    } else if status != Status::PendingUnitReview {
+        Some(format!(
+            "当前状态“{}”，无需单位初审",
+            crate::labels::status_zh(status)
+        ))
+    } else if !evaluated {
+        Some("尚未核算学时，请先同步".to_owned())
+    } else {
+        None
+    }
+}
+
 /// Why an item cannot be approved in a batch (in Chinese), or None when it can: only open,
 /// unflagged, evaluated declarations pending unit review qualify.
 pub fn batch_skip_reason(
     status: Status,
-    review_state: &str,
+    review_state: crate::states::ReviewState,
     withdrawn: bool,
     evaluated: Option<&DeclarationResult>,
 ) -> Option<&'static str> {
@@ -103,7 +121,7 @@ pub fn batch_skip_reason(
         Some("申报已撤回")
     } else if status != Status::PendingUnitReview {
         Some("不在“待单位初审”状态")
-    } else if review_state != "open" {
+    } else if review_state != crate::states::ReviewState::Open {
         Some("已审核或有冲突，须逐条处理")
     } else {
         match evaluated {
@@ -292,14 +310,51 @@ mod review_tests {
         let flagged = evaluated(vec![crate::Flag::HoursMismatch]);
         let pending = Status::PendingUnitReview;
         assert_eq!(
-            batch_skip_reason(pending, "open", false, Some(&clean)),
+            batch_skip_reason(
+                pending,
+                crate::states::ReviewState::Open,
+                false,
+                Some(&clean)
+            ),
             None
         );
-        assert!(batch_skip_reason(pending, "open", false, Some(&flagged)).is_some());
-        assert!(batch_skip_reason(pending, "decided", false, Some(&clean)).is_some());
-        assert!(batch_skip_reason(pending, "conflict", false, Some(&clean)).is_some());
-        assert!(batch_skip_reason(pending, "open", true, Some(&clean)).is_some());
-        assert!(batch_skip_reason(pending, "open", false, None).is_some());
-        assert!(batch_skip_reason(Status::UnitApproved, "open", false, Some(&clean)).is_some());
+        assert!(batch_skip_reason(
+            pending,
+            crate::states::ReviewState::Open,
+            false,
+            Some(&flagged)
+        )
+        .is_some());
+        assert!(batch_skip_reason(
+            pending,
+            crate::states::ReviewState::Decided,
+            false,
+            Some(&clean)
+        )
+        .is_some());
+        assert!(batch_skip_reason(
+            pending,
+            crate::states::ReviewState::Conflict,
+            false,
+            Some(&clean)
+        )
+        .is_some());
+        assert!(batch_skip_reason(
+            pending,
+            crate::states::ReviewState::Open,
+            true,
+            Some(&clean)
+        )
+        .is_some());
+        assert!(
+            batch_skip_reason(pending, crate::states::ReviewState::Open, false, None).is_some()
+        );
+        assert!(batch_skip_reason(
+            Status::UnitApproved,
+            crate::states::ReviewState::Open,
+            false,
+            Some(&clean)
+        )
+        .is_some());
     }
 }

@@ -20,6 +20,7 @@ pub mod model;
 pub mod roster_fix;
 pub mod ruleset;
 pub mod spotcheck;
+pub mod states;
 pub mod synth;
 
 pub use engine::evaluate;
@@ -28,3 +29,4 @@ pub use hours::Hours;
 pub use input::{parse_input, InputError};
 pub use model::*;
 pub use ruleset::{RuleSet, RuleSetError};
+pub use states::{DecisionState, ReviewState, SyncScope, UploadState};

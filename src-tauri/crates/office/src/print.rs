@@ -218,10 +218,12 @@ pub fn pack_summary(view: &PackView, unit_name: &str, printed_on: &str) -> Strin
                 (i.evidence.len().to_string(), true),
                 (
                     match i.finding {
-                        Some(Finding::Confirmed) => "核实无误".to_owned(),
-                        Some(Finding::Problem) => {
-                            format!("存在问题：{}", i.note.clone().unwrap_or_default())
-                        }
+                        Some(Finding::Confirmed) => Finding::Confirmed.zh().to_owned(),
+                        Some(Finding::Problem) => format!(
+                            "{}：{}",
+                            Finding::Problem.zh(),
+                            i.note.clone().unwrap_or_default()
+                        ),
                         None => "　".to_owned(),
                     },
                     false,

@@ -3,7 +3,6 @@
 //! turns an ID number into 1.1E+17), numbers for hours.
 
 use crate::IdNumbers;
-use jxjy_core::decision::Outcome;
 use jxjy_core::labels::{category_zh, form_zh, status_zh, title_level_zh};
 use jxjy_core::Hours;
 use jxjy_store::decide::DecisionRecord;
@@ -115,17 +114,6 @@ pub fn queue(rows: &[QueueRow], ids: &IdNumbers<'_>) -> Result<Vec<u8>, XlsxErro
     wb.save_to_buffer()
 }
 
-fn upload_zh(state: &str) -> &'static str {
-    match state {
-        "pending" => "待上传",
-        "applied" => "已上传",
-        "conflict" => "冲突",
-        "rejected" => "平台未接受",
-        "superseded" => "已被新意见取代",
-        _ => "其他",
-    }
-}
-
 /// Every decision of the profile, with the declarant's name beside it.
 pub fn decisions(
     rows: &[DecisionRecord],
@@ -157,17 +145,13 @@ pub fn decisions(
             vec![
                 text(&d.declaration_id),
                 text(name_of(&d.declaration_id).unwrap_or_default()),
-                text(match d.outcome {
-                    Outcome::Approve => "通过",
-                    Outcome::Return => "退回修改",
-                    Outcome::Reject => "不予认定",
-                }),
+                text(d.outcome.label_zh()),
                 Cell::Hours(d.credited_hours),
                 text(d.category.map(category_zh).unwrap_or_default()),
                 text(d.reason.clone().unwrap_or_default()),
                 text(&d.reviewer),
                 text(&d.decided_at),
-                text(upload_zh(&d.state)),
+                text(d.state.zh()),
                 text(d.server_note.clone().unwrap_or_default()),
                 text(&d.key),
             ]
@@ -280,18 +264,14 @@ pub fn checklist(view: &PackView) -> Result<Vec<u8>, XlsxError> {
                         .collect::<Vec<_>>()
                         .join("\n"),
                 ),
-                text(match i.finding {
-                    Some(Finding::Confirmed) => "核实无误",
-                    Some(Finding::Problem) => "存在问题",
-                    None => "",
-                }),
+                text(i.finding.map(Finding::zh).unwrap_or_default()),
                 text(i.note.clone().unwrap_or_default()),
             ]
         }),
     )?;
     if n > 0 {
         let dv = DataValidation::new()
-            .allow_list_strings(&["核实无误", "存在问题"])?
+            .allow_list_strings(&[Finding::Confirmed.zh(), Finding::Problem.zh()])?
             .ignore_blank(true);
         if let Some(ws) = wb.worksheets_mut().first_mut() {
             ws.add_data_validation(1, 12, n, 12, &dv)?;

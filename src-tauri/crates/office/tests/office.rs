@@ -257,7 +257,7 @@ fn a_spot_check_pack_is_reproducible_and_written_as_folder_and_zip() {
             now(),
         )
         .unwrap();
-    assert_eq!(item.upload, "pending");
+    assert_eq!(item.upload, jxjy_core::UploadState::Pending);
     assert_eq!(s.findings_to_push(10).unwrap().len(), 1);
 
     let va = s.spotcheck_pack("pack-a").unwrap();

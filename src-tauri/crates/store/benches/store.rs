@@ -226,7 +226,7 @@ fn main() {
     let open_ids: Vec<(String, u64)> = store
         .queue(&QueueFilter {
             status: Some(Status::PendingUnitReview),
-            review_state: Some("open".into()),
+            review_state: Some(jxjy_core::ReviewState::Open),
             limit: 300,
             ..QueueFilter::default()
         })

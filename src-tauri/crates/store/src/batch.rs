@@ -59,7 +59,7 @@ impl Store {
             };
             let reason = batch_skip_reason(
                 view.declaration.status,
-                &view.review_state,
+                view.review_state,
                 view.withdrawn,
                 view.evaluation.as_ref(),
             );
@@ -83,10 +83,12 @@ impl Store {
     }
 
     /// Records an approval with the computed credit for every eligible item of `plan`, each in
-    /// its own transaction; `key` makes each decision's idempotency key.
+    /// its own transaction and marked with `batch` (so the batch can be undone as one); `key`
+    /// makes each decision's idempotency key.
     pub fn batch_approve(
         &mut self,
         plan: &BatchPlan,
+        batch: &str,
         reviewer: &str,
         now: DateTime<Utc>,
         mut key: impl FnMut() -> String,
@@ -104,7 +106,7 @@ impl Store {
                 decided_at: now,
                 idempotency_key: key(),
             };
-            self.decide(&decision, now)?;
+            self.decide_in_batch(&decision, Some(batch), now)?;
             done.push(item.id.clone());
         }
         Ok(done)

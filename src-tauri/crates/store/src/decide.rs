@@ -7,7 +7,7 @@ use crate::db::Store;
 use crate::error::StoreError;
 use chrono::{DateTime, Utc};
 use jxjy_core::decision::{Decision, Outcome};
-use jxjy_core::{Category, DeclarationResult, Hours};
+use jxjy_core::{Category, DecisionState, DeclarationResult, Hours, ReviewState};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
@@ -24,12 +24,14 @@ pub struct DecisionRecord {
     pub reason: Option<String>,
     pub reviewer: String,
     pub decided_at: String,
-    /// pending | applied | conflict | rejected | superseded
-    pub state: String,
+    pub state: DecisionState,
     pub server_note: Option<String>,
+    /// The batch approval this decision was part of (undone together), if any.
+    #[serde(default)]
+    pub batch: Option<String>,
 }
 
-pub(crate) const DECISION_COLUMNS: &str = "key, declaration_id, declaration_version, outcome, credited_centi, category, reason, reviewer, decided_at, state, server_note";
+pub(crate) const DECISION_COLUMNS: &str = "key, declaration_id, declaration_version, outcome, credited_centi, category, reason, reviewer, decided_at, state, server_note, batch";
 
 pub(crate) fn decision_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DecisionRecord> {
     let outcome: String = r.get(3)?;
@@ -46,8 +48,10 @@ pub(crate) fn decision_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Decis
         reason: r.get(6)?,
         reviewer: r.get(7)?,
         decided_at: r.get(8)?,
-        state: r.get(9)?,
+        state: from_code(&r.get::<_, String>(9)?)
+            .map_err(|e| rusqlite::Error::InvalidColumnName(e.to_string()))?,
         server_note: r.get(10)?,
+        batch: r.get(11)?,
     })
 }
 
@@ -55,7 +59,7 @@ struct Current {
     version: u64,
     status: String,
     deleted: bool,
-    review_state: String,
+    review_state: ReviewState,
     evaluation: Option<DeclarationResult>,
 }
 
@@ -95,7 +99,8 @@ fn current(tx: &Transaction<'_>, id: &str) -> Result<Current, StoreError> {
                     version: u64::try_from(version).unwrap_or(0),
                     status: r.get(1)?,
                     deleted: r.get(2)?,
-                    review_state: r.get(3)?,
+                    review_state: from_code(&r.get::<_, String>(3)?)
+                        .map_err(|e| rusqlite::Error::InvalidColumnName(e.to_string()))?,
                     evaluation,
                 })
             },
@@ -105,6 +110,46 @@ fn current(tx: &Transaction<'_>, id: &str) -> Result<Current, StoreError> {
         what: "declaration",
         id: id.to_owned(),
     })
+}
+
+/// Queues `record` for upload: the decision, its outbox entry and the declaration's review
+/// state. The one writer of a queued decision, for one made here and one imported from an
+/// exchange file alike; the caller's transaction adds the audit entry.
+pub(crate) fn enqueue(
+    tx: &Transaction<'_>,
+    record: &DecisionRecord,
+    seen_doc: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO decisions (key, declaration_id, declaration_version, outcome, credited_centi,
+                                category, reason, reviewer, decided_at, state, updated_at, seen_doc, batch)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            record.key,
+            record.declaration_id,
+            i64::try_from(record.declaration_version).unwrap_or(i64::MAX),
+            to_code(&record.outcome),
+            record.credited_hours.map(Hours::centi),
+            record.category.map(|c| to_code(&c)),
+            record.reason,
+            record.reviewer,
+            record.decided_at,
+            DecisionState::Pending.code(),
+            now.to_rfc3339(),
+            seen_doc,
+            record.batch,
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO outbox (decision_key, enqueued_at) VALUES (?1, ?2)",
+        params![record.key, now.to_rfc3339()],
+    )?;
+    tx.execute(
+        "UPDATE declarations SET review_state = ?2 WHERE id = ?1",
+        params![record.declaration_id, ReviewState::Decided.code()],
+    )?;
+    Ok(())
 }
 
 /// The stored evaluation of a declaration if this profile holds it at `version`.
@@ -127,6 +172,16 @@ impl Store {
     pub fn decide(
         &mut self,
         decision: &Decision,
+        now: DateTime<Utc>,
+    ) -> Result<DecisionRecord, StoreError> {
+        self.decide_in_batch(decision, None, now)
+    }
+
+    /// `decide`, the decision marked as part of batch approval `batch` (undone together).
+    pub fn decide_in_batch(
+        &mut self,
+        decision: &Decision,
+        batch: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<DecisionRecord, StoreError> {
         let id = decision.declaration_id.as_str();
@@ -162,7 +217,7 @@ impl Store {
                      WHERE d.declaration_id = ?1 AND d.state = 'pending'"
                 ),
                 [id],
-                |r| Ok((decision_from_row(r)?, r.get::<_, bool>(11)?)),
+                |r| Ok((decision_from_row(r)?, r.get::<_, bool>(12)?)),
             )
             .optional()?;
         if let Some((old, in_flight)) = &earlier {
@@ -176,36 +231,6 @@ impl Store {
             )?;
         }
 
-        let decided_at = decision
-            .decided_at
-            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-        tx.execute(
-            "INSERT INTO decisions (key, declaration_id, declaration_version, outcome, credited_centi,
-                                    category, reason, reviewer, decided_at, state, updated_at, seen_doc)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', ?10,
-                     (SELECT doc FROM declaration_docs WHERE id = ?2))",
-            params![
-                decision.idempotency_key,
-                id,
-                i64::try_from(decision.declaration_version).unwrap_or(i64::MAX),
-                to_code(&decision.outcome),
-                decision.credited_hours.map(Hours::centi),
-                decision.category.map(|c| to_code(&c)),
-                decision.reason.as_deref().map(str::trim),
-                decision.reviewer,
-                decided_at,
-                now.to_rfc3339()
-            ],
-        )?;
-        tx.execute(
-            "INSERT INTO outbox (decision_key, enqueued_at) VALUES (?1, ?2)",
-            params![decision.idempotency_key, now.to_rfc3339()],
-        )?;
-        tx.execute(
-            "UPDATE declarations SET review_state = 'decided' WHERE id = ?1",
-            [id],
-        )?;
-        Store::resolve_conflicts_tx(&tx, id, &now.to_rfc3339())?;
         let record = DecisionRecord {
             key: decision.idempotency_key.clone(),
             declaration_id: id.to_owned(),
@@ -215,10 +240,22 @@ impl Store {
             category: decision.category,
             reason: decision.reason.as_deref().map(|r| r.trim().to_owned()),
             reviewer: decision.reviewer.clone(),
-            decided_at,
-            state: "pending".into(),
+            decided_at: decision
+                .decided_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            state: DecisionState::Pending,
             server_note: None,
+            batch: batch.map(str::to_owned),
         };
+        let seen_doc: Option<String> = tx
+            .query_row(
+                "SELECT doc FROM declaration_docs WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        enqueue(&tx, &record, seen_doc.as_deref(), now)?;
+        Store::resolve_conflicts_tx(&tx, id, &now.to_rfc3339())?;
         let before = serde_json::json!({
             "review_state": cur.review_state,
             "superseded": earlier.as_ref().map(|(d, _)| d),

@@ -32,6 +32,11 @@ pub enum StoreError {
     NotEvaluated { id: String },
     #[error("the earlier decision on {id} is being uploaded; sync first")]
     InFlight { id: String },
+    #[error("the decision on declaration {id} cannot be undone: {}", why.en())]
+    CannotUndo {
+        id: String,
+        why: crate::undo::UndoRefusal,
+    },
     #[error("invalid decision: {0}")]
     Decision(#[from] DecisionError),
     #[error("evidence {sha256}: {problem}")]
@@ -75,7 +80,8 @@ impl StoreError {
             StoreError::StaleVersion { .. } | StoreError::Withdrawn { .. } => "stale",
             StoreError::NotReviewable { .. }
             | StoreError::NotEvaluated { .. }
-            | StoreError::InFlight { .. } => "not_allowed",
+            | StoreError::InFlight { .. }
+            | StoreError::CannotUndo { .. } => "not_allowed",
             StoreError::Evidence { .. } => "evidence",
             StoreError::Corrupt(_) | StoreError::Sqlite(_) => "database",
             StoreError::Exchange(e) => match e {
@@ -121,6 +127,7 @@ impl StoreError {
             StoreError::InFlight { id } => {
                 format!("申报{id}的上一条审核意见正在上传，请先完成同步再修改")
             }
+            StoreError::CannotUndo { id, why } => format!("申报{id}：{}", why.zh()),
             StoreError::Decision(e) => e.message_zh(),
             StoreError::Evidence { .. } => "证明材料已损坏或不完整，请重新下载".to_owned(),
             StoreError::Corrupt(_) => "本地数据已损坏，请联系管理员".to_owned(),
@@ -180,6 +187,7 @@ fn what_zh(what: &str) -> &'static str {
         "evidence" => "证明材料",
         "spotcheck" => "抽审材料包",
         "spotcheck item" => "抽审条目",
+        "batch" => "批量审核记录",
         _ => "记录",
     }
 }

@@ -51,7 +51,7 @@ struct ExchangedDecision {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CursorRow {
-    scope: String,
+    scope: jxjy_core::SyncScope,
     cursor: String,
     server_count: Option<i64>,
     server_checksum: Option<String>,
@@ -134,7 +134,8 @@ fn stamp(now: DateTime<Utc>) -> String {
 
 impl Store {
     fn owner(&self) -> Result<Option<Owner>, StoreError> {
-        Ok(match (self.meta("username")?, self.meta("unit_id")?) {
+        let m = self.profile_meta()?;
+        Ok(match (m.username, m.unit_id) {
             (Some(username), Some(unit_id)) => Some(Owner { username, unit_id }),
             _ => None,
         })
@@ -147,8 +148,8 @@ impl Store {
         seal: &Seal<'_>,
         now: DateTime<Utc>,
     ) -> Result<Sealer<W>, StoreError> {
-        let unit = self.meta("unit_name")?.unwrap_or_default();
-        let user = self.meta("username")?.unwrap_or_default();
+        let m = self.profile_meta()?;
+        let (unit, user) = (m.unit_name(), m.username.as_deref().unwrap_or_default());
         let origin = Origin {
             kind,
             created_at: stamp(now),
@@ -178,7 +179,7 @@ impl Store {
         let manifest = DecisionsManifest {
             owner,
             profile: self.profile().as_str().to_owned(),
-            server: self.meta("server")?,
+            server: self.profile_meta()?.server,
             count: pending.len() as u64,
         };
         sealer.record(&Record::Manifest(json(&manifest)?))?;
@@ -220,10 +221,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<ExportReport, StoreError> {
         let owner = self.owner()?.ok_or(StoreError::NotLoggedIn)?;
-        let year: i32 = self
-            .meta("review_year")?
-            .and_then(|y| y.parse().ok())
-            .unwrap_or(2019);
+        let meta = self.profile_meta()?;
+        let year = meta.review_year;
         let input = self.load_input(year)?;
         let cursors = self
             .conn
@@ -232,7 +231,8 @@ impl Store {
             )?
             .query_map([], |r| {
                 Ok(CursorRow {
-                    scope: r.get(0)?,
+                    scope: crate::codes::from_code(&r.get::<_, String>(0)?)
+                        .map_err(|e| rusqlite::Error::InvalidColumnName(e.to_string()))?,
                     cursor: r.get(1)?,
                     server_count: r.get(2)?,
                     server_checksum: r.get(3)?,
@@ -246,9 +246,9 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let manifest = SnapshotManifest {
             owner,
-            unit_name: self.meta("unit_name")?,
+            unit_name: meta.unit_name,
             review_year: year,
-            server: self.meta("server")?,
+            server: meta.server,
             rules: self.meta(&format!("rules_{year}"))?,
             cursors,
             staff: input.staff.len() as u64,
@@ -392,10 +392,7 @@ impl Store {
         }
         tx.commit()?;
         if header.kind == Kind::Snapshot {
-            let year: i32 = self
-                .meta("review_year")?
-                .and_then(|y| y.parse().ok())
-                .unwrap_or(2019);
+            let year = self.profile_meta()?.review_year;
             let rules = self.stored_rules(year)?;
             self.reevaluate(&rules, year, now.date_naive())?;
         }
@@ -444,7 +441,7 @@ fn import_decision(
         });
         return Ok(());
     }
-    if d.state != "pending" {
+    if d.state != jxjy_core::DecisionState::Pending {
         report.skipped.push(SkippedItem {
             id: d.declaration_id.clone(),
             reason: "文件中的审核意见不是待上传状态".into(),
@@ -458,32 +455,7 @@ fn import_decision(
         });
         return Ok(());
     }
-    tx.execute(
-        "INSERT INTO decisions (key, declaration_id, declaration_version, outcome, credited_centi,
-                                category, reason, reviewer, decided_at, state, updated_at, seen_doc)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', ?10, ?11)",
-        params![
-            d.key,
-            d.declaration_id,
-            i64::try_from(d.declaration_version).unwrap_or(i64::MAX),
-            crate::codes::to_code(&d.outcome),
-            d.credited_hours.map(jxjy_core::Hours::centi),
-            d.category.map(|c| crate::codes::to_code(&c)),
-            d.reason,
-            d.reviewer,
-            d.decided_at,
-            now.to_rfc3339(),
-            item.seen_doc,
-        ],
-    )?;
-    tx.execute(
-        "INSERT INTO outbox (decision_key, enqueued_at) VALUES (?1, ?2)",
-        params![d.key, now.to_rfc3339()],
-    )?;
-    tx.execute(
-        "UPDATE declarations SET review_state = 'decided' WHERE id = ?1",
-        [&d.declaration_id],
-    )?;
+    crate::decide::enqueue(tx, &d, item.seen_doc.as_deref(), now)?;
     let after = serde_json::json!({ "decision": d, "audit_at_origin": item.audit });
     audit::append(
         tx,
@@ -603,7 +575,7 @@ fn adopt_snapshot(
             "INSERT INTO sync_cursors (scope, cursor, server_count, server_checksum, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(scope) DO NOTHING",
             params![
-                c.scope,
+                c.scope.code(),
                 c.cursor,
                 c.server_count,
                 c.server_checksum,

@@ -47,7 +47,7 @@ impl Store {
             )?)
         };
         Ok(UnitFigures {
-            unit_name: self.meta("unit_name")?.unwrap_or_default(),
+            unit_name: self.profile_meta()?.unit_name.unwrap_or_default(),
             year,
             staff_total: self.conn.query_row(
                 "SELECT count(*) FROM staff WHERE deleted = 0",

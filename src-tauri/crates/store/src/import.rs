@@ -5,14 +5,14 @@ use crate::codes::to_code;
 use crate::db::Store;
 use crate::error::StoreError;
 use chrono::{DateTime, NaiveDate, Utc};
-use jxjy_core::{evaluate, Declaration, Flag, Input, RuleSet, Staff};
+use jxjy_core::{evaluate, Declaration, Flag, Input, RuleSet, Staff, SyncScope};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 /// One page of a delta pull; it commits together with its cursor, so an interrupted pull
 /// resumes after the last whole page.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PullPage {
-    pub scope: String,
+    pub scope: SyncScope,
     pub staff: Vec<Staff>,
     pub declarations: Vec<Declaration>,
     /// Ids of withdrawn or deleted items of this scope.
@@ -20,6 +20,21 @@ pub struct PullPage {
     pub cursor: String,
     pub server_count: Option<i64>,
     pub server_checksum: Option<String>,
+}
+
+impl PullPage {
+    /// A page of `scope` with nothing on it yet.
+    pub fn empty(scope: SyncScope) -> PullPage {
+        PullPage {
+            scope,
+            staff: Vec::new(),
+            declarations: Vec::new(),
+            tombstones: Vec::new(),
+            cursor: String::new(),
+            server_count: None,
+            server_checksum: None,
+        }
+    }
 }
 
 /// What a re-evaluation touched.
@@ -180,10 +195,13 @@ impl Store {
     pub fn apply_page(&mut self, page: &PullPage, now: DateTime<Utc>) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         upsert_all(&tx, &page.staff, &page.declarations)?;
+        let tombstone = match page.scope {
+            SyncScope::Staff => "UPDATE staff SET deleted = 1 WHERE id = ?1",
+            SyncScope::Declarations => "UPDATE declarations SET deleted = 1 WHERE id = ?1",
+        };
         for id in &page.tombstones {
             // Kept, not deleted: a decision may still refer to it.
-            tx.execute("UPDATE staff SET deleted = 1 WHERE id = ?1", [id])?;
-            tx.execute("UPDATE declarations SET deleted = 1 WHERE id = ?1", [id])?;
+            tx.execute(tombstone, [id])?;
         }
         tx.execute(
             "INSERT INTO sync_cursors (scope, cursor, server_count, server_checksum, updated_at)
@@ -192,7 +210,7 @@ impl Store {
                server_count = excluded.server_count, server_checksum = excluded.server_checksum,
                updated_at = excluded.updated_at",
             params![
-                page.scope,
+                page.scope.code(),
                 page.cursor,
                 page.server_count,
                 page.server_checksum,
@@ -204,13 +222,13 @@ impl Store {
     }
 
     /// The stored cursor of a scope.
-    pub fn cursor(&self, scope: &str) -> Result<Option<String>, StoreError> {
+    pub fn cursor(&self, scope: SyncScope) -> Result<Option<String>, StoreError> {
         use rusqlite::OptionalExtension;
         Ok(self
             .conn
             .query_row(
                 "SELECT cursor FROM sync_cursors WHERE scope = ?1",
-                [scope],
+                [scope.code()],
                 |r| r.get(0),
             )
             .optional()?)

@@ -191,46 +191,6 @@ pub fn delete_db_key(profile: &ProfileName) -> Result<(), StoreError> {
     }
 }
 
-/// 256 bits from the operating system's random source: the `new_key` the app and the CLI pass
-/// to `Store::open`.
-pub fn os_random_key() -> Result<[u8; 32], StoreError> {
-    let mut key = [0u8; 32];
-    getrandom::fill(&mut key)
-        .map_err(|e| StoreError::Keyring(format!("no randomness for a new key: {e}")))?;
-    Ok(key)
-}
-
-/// A new decision key: a UUIDv7 from `now` and 80 bits of the OS's randomness, so keys sort by
-/// time and never repeat across machines (the platform applies each key at most once).
-pub fn new_decision_key(now: chrono::DateTime<chrono::Utc>) -> Result<String, StoreError> {
-    let mut random = [0u8; 10];
-    getrandom::fill(&mut random)
-        .map_err(|e| StoreError::Keyring(format!("no randomness for a decision key: {e}")))?;
-    Ok(jxjy_core::ids::uuid_v7(
-        u64::try_from(now.timestamp_millis()).unwrap_or(0),
-        random,
-    ))
-}
-
-/// A seed for retry jitter; the clock stands in if the OS source fails (jitter needs no secrecy).
-pub fn jitter_seed() -> u64 {
-    let mut b = [0u8; 8];
-    match getrandom::fill(&mut b) {
-        Ok(()) => u64::from_le_bytes(b),
-        Err(_) => chrono::Utc::now().timestamp_micros() as u64,
-    }
-}
-
-/// Fresh salt and nonce prefix for one exchange file.
-pub fn exchange_random() -> Result<([u8; 16], [u8; 7]), StoreError> {
-    let mut salt = [0u8; 16];
-    let mut prefix = [0u8; 7];
-    getrandom::fill(&mut salt)
-        .and_then(|()| getrandom::fill(&mut prefix))
-        .map_err(|e| StoreError::Keyring(format!("no randomness for an exchange file: {e}")))?;
-    Ok((salt, prefix))
-}
-
 /// The SQLCipher `PRAGMA key` literal for a raw key (no passphrase derivation: the key is
 /// already 256 random bits).
 pub(crate) fn pragma_literal(key: &DbKey) -> String {

@@ -19,14 +19,17 @@ pub mod import;
 pub mod keys;
 pub mod memory_keyring;
 pub mod profile;
+pub mod profile_meta;
 pub mod queries;
 pub mod roster;
 pub mod roster_fix;
 mod schema;
 pub mod spotcheck;
 pub mod sync_state;
+pub mod undo;
 
 pub use db::Store;
 pub use error::StoreError;
 pub use keys::{DbKey, Sensitive};
 pub use profile::{Home, ProfileName};
+pub use profile_meta::ProfileMeta;

@@ -11,7 +11,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use jxjy_core::filekind::{sniff, FileKind};
 use jxjy_core::idnumber::mask;
 use jxjy_core::{
-    Category, Declaration, DeclarationResult, Flag, Form, Hours, LedgerEntry, Status, TitleLevel,
+    Category, Declaration, DeclarationResult, Flag, Form, Hours, LedgerEntry, ReviewState, Status,
+    TitleLevel,
 };
 use rusqlite::{params, types::Value, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -47,8 +48,7 @@ impl SortKey {
 #[serde(default)]
 pub struct QueueFilter {
     pub status: Option<Status>,
-    /// open | decided | conflict
-    pub review_state: Option<String>,
+    pub review_state: Option<ReviewState>,
     pub form: Option<Form>,
     pub category: Option<Category>,
     pub flag: Option<Flag>,
@@ -79,7 +79,7 @@ pub struct QueueRow {
     pub form: Form,
     pub category: Category,
     pub status: Status,
-    pub review_state: String,
+    pub review_state: ReviewState,
     pub title: String,
     pub organizer: String,
     pub start_date: String,
@@ -131,8 +131,11 @@ pub struct EvidenceView {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeclarationView {
     pub declaration: Declaration,
-    pub review_state: String,
+    pub review_state: ReviewState,
     pub withdrawn: bool,
+    /// Why this declaration cannot be decided here now (in Chinese), or None when it can:
+    /// the core's answer, so the page carries no rule of its own.
+    pub cannot_decide: Option<String>,
     pub evaluation: Option<DeclarationResult>,
     pub staff: Option<StaffView>,
     pub evidence: Vec<EvidenceView>,
@@ -197,7 +200,10 @@ impl Store {
             conds.push(format!("d.status = {}", p(Value::Text(to_code(&s)))));
         }
         if let Some(s) = &f.review_state {
-            conds.push(format!("d.review_state = {}", p(Value::Text(s.clone()))));
+            conds.push(format!(
+                "d.review_state = {}",
+                p(Value::Text(s.code().into()))
+            ));
         }
         if let Some(x) = f.form {
             conds.push(format!("d.form = {}", p(Value::Text(to_code(&x)))));
@@ -277,7 +283,7 @@ impl Store {
                     form: code_of(r, 5)?,
                     category: code_of(r, 6)?,
                     status: code_of(r, 7)?,
-                    review_state: r.get(8)?,
+                    review_state: code_of(r, 8)?,
                     title: r.get(9)?,
                     organizer: r.get(10)?,
                     start_date: r.get(11)?,
@@ -334,6 +340,7 @@ impl Store {
         ) = row;
         let declaration: Declaration =
             serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let review_state: ReviewState = from_code(&review_state)?;
         let evaluation = credited.map(|c| DeclarationResult {
             id: declaration.id.clone(),
             staff_id: declaration.staff_id.clone(),
@@ -374,11 +381,14 @@ impl Store {
             Some(y) => self.ledger(&declaration.staff_id, y)?,
             None => None,
         };
+        let cannot_decide =
+            jxjy_core::decision::cannot_decide(declaration.status, withdrawn, evaluation.is_some());
         Ok(DeclarationView {
             decisions: self.decisions_for(id)?,
             declaration,
             review_state,
             withdrawn,
+            cannot_decide,
             evaluation,
             staff,
             evidence,

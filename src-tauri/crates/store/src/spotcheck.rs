@@ -8,7 +8,7 @@ use crate::error::StoreError;
 use chrono::{DateTime, Utc};
 use jxjy_core::idnumber::mask;
 use jxjy_core::spotcheck::{sample, Candidate, Picked, RiskReason, SampleSpec, Stratum};
-use jxjy_core::{Flag, Form, Hours, Status};
+use jxjy_core::{Flag, Form, Hours, Status, UploadState};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +21,18 @@ pub enum Finding {
     Confirmed,
     /// 存在问题 (a note is required)
     Problem,
+}
+
+impl Finding {
+    pub const ALL: [Finding; 2] = [Finding::Confirmed, Finding::Problem];
+
+    /// The reviewer's word for it.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Finding::Confirmed => "核实无误",
+            Finding::Problem => "存在问题",
+        }
+    }
 }
 
 /// A pack as listed.
@@ -64,8 +76,7 @@ pub struct PackItem {
     pub finding: Option<Finding>,
     pub note: Option<String>,
     pub recorded_at: Option<String>,
-    /// none | pending | sent | rejected
-    pub upload: String,
+    pub upload: UploadState,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -267,7 +278,8 @@ impl Store {
                     finding: finding.map(|f| from_code(&f)).transpose().map_err(bad)?,
                     note: r.get(18)?,
                     recorded_at: r.get(19)?,
-                    upload: r.get(20)?,
+                    upload: from_code(&r.get::<_, String>(20)?)
+                        .map_err(|e| rusqlite::Error::InvalidColumnName(e.to_string()))?,
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -391,7 +403,16 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.conn.execute(
             "UPDATE spotcheck_items SET upload = ?2, upload_note = ?3 WHERE finding_key = ?1",
-            params![key, if accepted { "sent" } else { "rejected" }, note],
+            params![
+                key,
+                if accepted {
+                    UploadState::Sent
+                } else {
+                    UploadState::Rejected
+                }
+                .code(),
+                note
+            ],
         )?;
         Ok(())
     }

@@ -7,7 +7,7 @@ use crate::db::Store;
 use crate::decide::{decision_from_row, DecisionRecord, DECISION_COLUMNS};
 use crate::error::StoreError;
 use chrono::{DateTime, Utc};
-use jxjy_core::Declaration;
+use jxjy_core::{Declaration, SyncScope};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -77,18 +77,20 @@ impl Store {
     }
 
     /// Forgets a scope's cursor so that the next pull starts over (a checksum mismatch).
-    pub fn reset_cursor(&mut self, scope: &str) -> Result<(), StoreError> {
+    pub fn reset_cursor(&mut self, scope: SyncScope) -> Result<(), StoreError> {
         self.conn
-            .execute("DELETE FROM sync_cursors WHERE scope = ?1", [scope])?;
+            .execute("DELETE FROM sync_cursors WHERE scope = ?1", [scope.code()])?;
         Ok(())
     }
 
     /// Count and checksum of a scope as the platform computes them (XOR of SHA-256 of `id`
     /// for staff, of `id:version` for declarations, over live items).
-    pub fn scope_checksum(&self, scope: &str) -> Result<(i64, String), StoreError> {
+    pub fn scope_checksum(&self, scope: SyncScope) -> Result<(i64, String), StoreError> {
         let sql = match scope {
-            "staff" => "SELECT id FROM staff WHERE deleted = 0",
-            _ => "SELECT id || ':' || version FROM declarations WHERE deleted = 0",
+            SyncScope::Staff => "SELECT id FROM staff WHERE deleted = 0",
+            SyncScope::Declarations => {
+                "SELECT id || ':' || version FROM declarations WHERE deleted = 0"
+            }
         };
         let mut stmt = self.conn.prepare(sql)?;
         let mut acc = [0u8; 32];
@@ -108,13 +110,12 @@ impl Store {
     /// deleted: a decision may refer to them).
     pub fn mark_unseen_withdrawn(
         &mut self,
-        scope: &str,
+        scope: SyncScope,
         seen: &std::collections::HashSet<String>,
     ) -> Result<usize, StoreError> {
-        let table = if scope == "staff" {
-            "staff"
-        } else {
-            "declarations"
+        let table = match scope {
+            SyncScope::Staff => "staff",
+            SyncScope::Declarations => "declarations",
         };
         let ids: Vec<String> = self
             .conn
@@ -186,19 +187,22 @@ impl Store {
             });
         };
         let at = now.to_rfc3339();
+        use jxjy_core::{DecisionState as D, ReviewState as R};
         let (state, note, review_state) = match outcome {
-            PushOutcome::Applied { .. } => ("applied", None, "decided"),
-            PushOutcome::Conflict { detail, .. } => ("conflict", Some(detail.clone()), "conflict"),
-            PushOutcome::Rejected { detail } => ("rejected", Some(detail.clone()), "open"),
+            PushOutcome::Applied { .. } => (D::Applied, None, R::Decided),
+            PushOutcome::Conflict { detail, .. } => {
+                (D::Conflict, Some(detail.clone()), R::Conflict)
+            }
+            PushOutcome::Rejected { detail } => (D::Rejected, Some(detail.clone()), R::Open),
         };
         tx.execute(
             "UPDATE decisions SET state = ?2, server_note = ?3, updated_at = ?4 WHERE key = ?1",
-            params![key, state, note, at],
+            params![key, state.code(), note, at],
         )?;
         tx.execute("DELETE FROM outbox WHERE decision_key = ?1", [key])?;
         tx.execute(
             "UPDATE declarations SET review_state = ?2 WHERE id = ?1",
-            params![decision.declaration_id, review_state],
+            params![decision.declaration_id, review_state.code()],
         )?;
         if let PushOutcome::Conflict { current, .. } = outcome {
             let local =
@@ -284,6 +288,7 @@ impl Store {
         let one = |sql: &str| -> Result<i64, StoreError> {
             Ok(self.conn.query_row(sql, [], |r| r.get(0))?)
         };
+        let meta = self.profile_meta()?;
         Ok(SyncStatus {
             pending: one("SELECT count(*) FROM outbox")?,
             in_flight: one("SELECT count(*) FROM outbox WHERE in_flight = 1")?,
@@ -298,9 +303,9 @@ impl Store {
             last_attempt: self.meta("last_attempt")?,
             last_error: self.meta("last_error")?.filter(|e| !e.is_empty()),
             clock_offset_secs: self.meta("clock_offset_secs")?.and_then(|v| v.parse().ok()),
-            server: self.meta("server")?,
-            username: self.meta("username")?,
-            unit_id: self.meta("unit_id")?,
+            server: meta.server,
+            username: meta.username,
+            unit_id: meta.unit_id,
         })
     }
 }

@@ -12,7 +12,7 @@ use jxjy_store::Store;
 fn open_pending() -> QueueFilter {
     QueueFilter {
         status: Some(Status::PendingUnitReview),
-        review_state: Some("open".into()),
+        review_state: Some(jxjy_core::ReviewState::Open),
         limit: 5,
         ..QueueFilter::default()
     }

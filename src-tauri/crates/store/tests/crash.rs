@@ -60,7 +60,7 @@ fn crash_child_writer() {
         let next = store
             .queue(&QueueFilter {
                 status: Some(Status::PendingUnitReview),
-                review_state: Some("open".into()),
+                review_state: Some(jxjy_core::ReviewState::Open),
                 limit: 1,
                 ..QueueFilter::default()
             })
@@ -110,10 +110,10 @@ fn arrive(store: &mut Store, tag: &str) {
         })
         .collect();
     let page = PullPage {
-        scope: "declarations".into(),
+        scope: jxjy_core::SyncScope::Declarations,
         declarations,
         cursor: format!("c-{tag}"),
-        ..PullPage::default()
+        ..PullPage::empty(jxjy_core::SyncScope::Declarations)
     };
     store.apply_page(&page, now()).unwrap();
 }

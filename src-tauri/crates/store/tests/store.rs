@@ -13,7 +13,7 @@ fn first_open_pending(store: &Store) -> jxjy_store::queries::QueueRow {
     store
         .queue(&QueueFilter {
             status: Some(Status::PendingUnitReview),
-            review_state: Some("open".into()),
+            review_state: Some(jxjy_core::ReviewState::Open),
             flagged: Some(false),
             limit: 1,
             ..QueueFilter::default()
@@ -26,7 +26,7 @@ fn first_open_pending(store: &Store) -> jxjy_store::queries::QueueRow {
 #[test]
 fn first_open_makes_a_key_in_the_keyring_and_reopens() {
     let (home, p, store) = open("first");
-    assert_eq!(store.schema_version().unwrap(), 5);
+    assert_eq!(store.schema_version().unwrap(), 6);
     assert!(keys::load_db_key(&p).unwrap().is_some());
     drop(store);
     let again = Store::open(&home, &p, || panic!("no new key on reopen")).unwrap();
@@ -79,7 +79,9 @@ fn a_version_1_database_is_brought_to_the_latest_schema() {
     store
         .raw_connection()
         .execute_batch(
-            "ALTER TABLE decisions DROP COLUMN seen_doc;
+            "DROP INDEX decisions_batch;
+             ALTER TABLE decisions DROP COLUMN batch;
+             ALTER TABLE decisions DROP COLUMN seen_doc;
              ALTER TABLE declarations DROP COLUMN claimed_absent;
              DROP INDEX declarations_status_form_end;
              DROP TABLE spotcheck_items;
@@ -89,7 +91,7 @@ fn a_version_1_database_is_brought_to_the_latest_schema() {
         .unwrap();
     drop(store);
     let store = Store::open(&home, &p, key_from(1)).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 5);
+    assert_eq!(store.schema_version().unwrap(), 6);
     let n: i64 = store
         .raw_connection()
         .query_row(
@@ -120,7 +122,7 @@ fn an_older_binary_refuses_a_newer_database() {
             err,
             StoreError::TooNew {
                 found: 99,
-                supported: 5
+                supported: 6
             }
         ),
         "{err}"
@@ -235,10 +237,10 @@ fn deciding_writes_decision_outbox_and_audit_together() {
     let rec = store
         .decide(&approve(&store, &row.id, "k1"), now())
         .unwrap();
-    assert_eq!(rec.state, "pending");
+    assert_eq!(rec.state, jxjy_core::DecisionState::Pending);
     assert_eq!(store.outbox().unwrap().len(), 1);
     let view = store.declaration(&row.id).unwrap();
-    assert_eq!(view.review_state, "decided");
+    assert_eq!(view.review_state, jxjy_core::ReviewState::Decided);
     assert_eq!(view.decisions.len(), 1);
     let history = store.history(&row.id).unwrap();
     assert_eq!(history.len(), 1);
@@ -261,13 +263,19 @@ fn deciding_writes_decision_outbox_and_audit_together() {
     let outbox = store.outbox().unwrap();
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].key, "k2");
-    let states: Vec<String> = store
+    let states: Vec<jxjy_core::DecisionState> = store
         .decisions_for(&row.id)
         .unwrap()
         .into_iter()
         .map(|d| d.state)
         .collect();
-    assert_eq!(states, vec!["superseded", "pending"]);
+    assert_eq!(
+        states,
+        vec![
+            jxjy_core::DecisionState::Superseded,
+            jxjy_core::DecisionState::Pending
+        ]
+    );
     assert_eq!(store.history(&row.id).unwrap().len(), 2);
     assert!(store.verify_audit().unwrap().ok());
 }
@@ -679,10 +687,10 @@ fn declare_file(store: &mut Store, bytes: &[u8], file_name: &str, media_type: &s
     store
         .apply_page(
             &jxjy_store::import::PullPage {
-                scope: "declarations".into(),
+                scope: jxjy_core::SyncScope::Declarations,
                 declarations: vec![d],
                 cursor: "x".into(),
-                ..Default::default()
+                ..jxjy_store::import::PullPage::empty(jxjy_core::SyncScope::Declarations)
             },
             now(),
         )
@@ -792,15 +800,21 @@ fn tombstones_keep_decisions() {
     store
         .apply_page(
             &jxjy_store::import::PullPage {
-                scope: "declarations".into(),
+                scope: jxjy_core::SyncScope::Declarations,
                 tombstones: vec![row.id.clone()],
                 cursor: "t".into(),
-                ..Default::default()
+                ..jxjy_store::import::PullPage::empty(jxjy_core::SyncScope::Declarations)
             },
             now(),
         )
         .unwrap();
-    assert_eq!(store.cursor("declarations").unwrap().as_deref(), Some("t"));
+    assert_eq!(
+        store
+            .cursor(jxjy_core::SyncScope::Declarations)
+            .unwrap()
+            .as_deref(),
+        Some("t")
+    );
     assert!(store.declaration(&row.id).unwrap().withdrawn);
     assert_eq!(
         store.outbox().unwrap().len(),

@@ -263,13 +263,13 @@ impl Client {
         &self,
         token: &str,
         unit: &str,
-        scope: &str,
+        scope: jxjy_core::SyncScope,
         since: Option<&str>,
         limit: usize,
     ) -> Result<Answer<PullResponse>, SyncError> {
         let mut rb = self
             .http
-            .get(self.url(&format!("/api/v1/units/{unit}/{scope}")))
+            .get(self.url(&format!("/api/v1/units/{unit}/{}", scope.code())))
             .query(&[("limit", limit.to_string())])
             .bearer_auth(token);
         if let Some(c) = since {

@@ -93,8 +93,12 @@ async fn compression_bombs_are_refused_at_the_cap_with_nothing_applied() {
             }
             e => panic!("{mode:?}: {e:?}"),
         }
-        assert_eq!(s.cursor("staff").unwrap(), None, "nothing applied");
-        assert_eq!(s.cursor("declarations").unwrap(), None);
+        assert_eq!(
+            s.cursor(jxjy_core::SyncScope::Staff).unwrap(),
+            None,
+            "nothing applied"
+        );
+        assert_eq!(s.cursor(jxjy_core::SyncScope::Declarations).unwrap(), None);
         assert_eq!(
             hostile.encodings().last().map(String::as_str),
             Some(encoding),
@@ -183,6 +187,6 @@ async fn crafted_evidence_records_are_refused_with_nothing_applied() {
         );
         let queue = s.queue(&QueueFilter::default()).unwrap();
         assert_eq!(queue.total, 0, "nothing applied");
-        assert_eq!(s.cursor("declarations").unwrap(), None);
+        assert_eq!(s.cursor(jxjy_core::SyncScope::Declarations).unwrap(), None);
     }
 }

@@ -19,7 +19,7 @@ fn open_pending(store: &Store, n: u32) -> Vec<(String, u64)> {
         let rows = store
             .queue(&QueueFilter {
                 status: Some(Status::PendingUnitReview),
-                review_state: Some("open".into()),
+                review_state: Some(jxjy_core::ReviewState::Open),
                 limit: (n - out.len() as u32).min(500),
                 offset: out.len() as u32,
                 sort: jxjy_store::queries::SortKey::Id,
@@ -220,7 +220,7 @@ async fn a_conflict_is_shown_not_applied_then_decided_again() {
         v + 1,
         "the new version was pulled"
     );
-    assert_eq!(view.review_state, "conflict");
+    assert_eq!(view.review_state, jxjy_core::ReviewState::Conflict);
     assert_eq!(s.sync_status().unwrap().conflicts, 1);
 
     // Decided again on the new version: applied, and the conflict is closed.
@@ -254,7 +254,7 @@ async fn a_rejected_item_does_not_block_the_queue() {
     let r = sync(&mut s, &url, false).await.unwrap();
     assert_eq!((r.applied, r.rejected), (2, 1));
     let d = s.decisions_for(&pending[1].0).unwrap();
-    assert_eq!(d[0].state, "rejected");
+    assert_eq!(d[0].state, jxjy_core::DecisionState::Rejected);
     assert!(d[0]
         .server_note
         .as_deref()
@@ -314,7 +314,7 @@ async fn a_captive_portal_never_counts_as_success() {
         0,
         "nothing was taken from the portal page"
     );
-    assert!(s.cursor("staff").unwrap().is_none());
+    assert!(s.cursor(jxjy_core::SyncScope::Staff).unwrap().is_none());
     assert!(s.sync_status().unwrap().last_sync.is_none());
     assert!(!s
         .sync_status()
@@ -346,7 +346,7 @@ async fn a_checksum_mismatch_repulls_that_scope_only() {
         .unwrap();
     jxjy_platform::manage::amend(&mut p.conn(), &some, false).unwrap();
     let r = sync(&mut s, &url, false).await.unwrap();
-    assert_eq!(r.repulled, vec!["declarations".to_owned()]);
+    assert_eq!(r.repulled, vec![jxjy_core::SyncScope::Declarations]);
     assert!(r.checksum_mismatch.is_empty());
     assert_eq!(s.dashboard().unwrap().total, total);
 }

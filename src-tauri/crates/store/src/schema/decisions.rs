@@ -11,7 +11,7 @@ CREATE TABLE decisions (
     reason              TEXT,
     reviewer            TEXT NOT NULL,
     decided_at          TEXT NOT NULL,
-    -- pending | applied | conflict | rejected | superseded
+    -- jxjy_core::DecisionState codes
     state               TEXT NOT NULL,
     server_note         TEXT,
     updated_at          TEXT NOT NULL
@@ -31,4 +31,10 @@ CREATE TABLE outbox (
 /// The declaration as the reviewer saw it when deciding, so a conflict can show what changed.
 pub const V2: &str = "
 ALTER TABLE decisions ADD COLUMN seen_doc TEXT;
+";
+
+/// The batch approval a decision belongs to, so that the batch can be undone as one.
+pub const V6: &str = "
+ALTER TABLE decisions ADD COLUMN batch TEXT;
+CREATE INDEX decisions_batch ON decisions(batch) WHERE batch IS NOT NULL;
 ";

@@ -46,10 +46,14 @@ const MIGRATIONS: &[Migration] = &[
         version: 5,
         parts: &[declarations::V5],
     },
+    Migration {
+        version: 6,
+        parts: &[decisions::V6],
+    },
 ];
 
 /// The schema version this program writes.
-pub const LATEST: i64 = 5;
+pub const LATEST: i64 = 6;
 
 /// Brings the database to `LATEST`, or refuses a newer one.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -76,18 +76,18 @@ pub fn fill(store: &mut Store, staff: usize, per_staff: usize, seed: u64) -> Vec
     });
     for chunk in input.declarations.chunks(2_000) {
         let page = PullPage {
-            scope: "declarations".into(),
+            scope: jxjy_core::SyncScope::Declarations,
             declarations: chunk.to_vec(),
             cursor: "c".into(),
-            ..PullPage::default()
+            ..PullPage::empty(jxjy_core::SyncScope::Declarations)
         };
         store.apply_page(&page, now()).unwrap();
     }
     let page = PullPage {
-        scope: "staff".into(),
+        scope: jxjy_core::SyncScope::Staff,
         staff: input.staff.clone(),
         cursor: "s".into(),
-        ..PullPage::default()
+        ..PullPage::empty(jxjy_core::SyncScope::Declarations)
     };
     store.apply_page(&page, now()).unwrap();
     store
