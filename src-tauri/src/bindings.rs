@@ -127,8 +127,10 @@ fn labels() -> String {
         category_zh, conference_level_zh, exam_level_zh, form_zh, status_zh, title_level_zh,
     };
     use jxjy_core::model::{Category, ConferenceLevel, ExamLevel, Form, Status, TitleLevel};
+    use jxjy_core::decision::Outcome;
     use jxjy_core::spotcheck::RiskReason;
-    use jxjy_core::Flag;
+    use jxjy_core::{DecisionState, Flag, ReviewState, SyncScope, UploadState};
+    use jxjy_store::spotcheck::Finding;
     use serde_json::{json, Map, Value};
     fn table<T: Copy + serde::Serialize>(all: &[T], word: impl Fn(T) -> Value) -> Value {
         Value::Object(
@@ -147,6 +149,12 @@ fn labels() -> String {
         "statuses": table(&Status::ALL, |s| status_zh(s).into()),
         "title_levels": table(&TitleLevel::ALL, |l| title_level_zh(l).into()),
         "risk_reasons": table(&RiskReason::ALL, |r| r.zh().into()),
+        "outcomes": table(&Outcome::ALL, |o| o.label_zh().into()),
+        "decision_states": table(DecisionState::ALL, |s| s.zh().into()),
+        "review_states": table(ReviewState::ALL, |s| s.zh().into()),
+        "upload_states": table(UploadState::ALL, |s| s.zh().into()),
+        "sync_scopes": table(SyncScope::ALL, |s| s.zh().into()),
+        "findings": table(&Finding::ALL, |f| f.zh().into()),
     });
     let text = serde_json::to_string_pretty(&all).unwrap_or_default();
     format!("\n/** The Chinese words of every code (from the core's labels), and the media type of each\n *  evidence kind. */\nexport const LABELS = {text} as const;\n")

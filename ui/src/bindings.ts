@@ -402,10 +402,22 @@ export const LABELS = {
     "corps": "兵团（省）级",
     "national": "国家级"
   },
+  "decision_states": {
+    "applied": "已上传",
+    "conflict": "冲突",
+    "pending": "待上传",
+    "rejected": "平台未接受",
+    "superseded": "已被新意见替代",
+    "withdrawn": "已撤销"
+  },
   "exam_levels": {
     "intermediate": "中级",
     "junior": "初级",
     "senior": "高级"
+  },
+  "findings": {
+    "confirmed": "核实无误",
+    "problem": "存在问题"
   },
   "flags": {
     "conference_cap_applied": {
@@ -503,6 +515,16 @@ export const LABELS = {
     "png": "image/png",
     "webp": "image/webp"
   },
+  "outcomes": {
+    "approve": "通过",
+    "reject": "不予认定",
+    "return": "退回修改"
+  },
+  "review_states": {
+    "conflict": "冲突",
+    "decided": "已审核",
+    "open": "待审核"
+  },
   "risk_reasons": {
     "conference_at_cap": "学术会议达年度上限",
     "deemed": "视同完成",
@@ -518,10 +540,20 @@ export const LABELS = {
     "spot_checked": "已抽审",
     "unit_approved": "初审通过"
   },
+  "sync_scopes": {
+    "declarations": "申报",
+    "staff": "人员名单"
+  },
   "title_levels": {
     "intermediate": "中级",
     "junior": "初级",
     "senior_deputy": "副高级",
     "senior_full": "正高级"
+  },
+  "upload_states": {
+    "none": "未核查",
+    "pending": "待上传",
+    "rejected": "平台未接受",
+    "sent": "已上传"
   }
 } as const;

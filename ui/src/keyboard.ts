@@ -9,7 +9,37 @@ export type Action =
   | "search"
   | "help"
   | "toggle_select"
+  | "undo"
+  | ViewerAction
   | "close";
+
+/** What the evidence viewer does with a key (on the file that has the focus ring). */
+export type ViewerAction =
+  | "zoom_in"
+  | "zoom_out"
+  | "zoom_reset"
+  | "rotate"
+  | "page_next"
+  | "page_previous"
+  | "file_next"
+  | "file_previous"
+  | "full_size";
+
+export const VIEWER_ACTIONS: ViewerAction[] = [
+  "zoom_in",
+  "zoom_out",
+  "zoom_reset",
+  "rotate",
+  "page_next",
+  "page_previous",
+  "file_next",
+  "file_previous",
+  "full_size",
+];
+
+export function isViewerAction(a: Action): a is ViewerAction {
+  return (VIEWER_ACTIONS as string[]).includes(a);
+}
 
 const KEYS: Record<string, Action> = {
   j: "next",
@@ -19,6 +49,17 @@ const KEYS: Record<string, Action> = {
   a: "approve",
   r: "return",
   x: "reject",
+  z: "undo",
+  "+": "zoom_in",
+  "=": "zoom_in",
+  "-": "zoom_out",
+  "0": "zoom_reset",
+  t: "rotate",
+  n: "page_next",
+  p: "page_previous",
+  "]": "file_next",
+  "[": "file_previous",
+  f: "full_size",
   "/": "search",
   "?": "help",
   " ": "toggle_select",
@@ -32,7 +73,14 @@ export const SHORTCUTS: [string, string][] = [
   ["a", "通过（按核算学时）"],
   ["r", "退回修改（须填原因）"],
   ["x", "不予认定（须填原因）"],
+  ["z", "撤销刚才的审核意见（尚未上传时）"],
   ["空格", "勾选 / 取消勾选（批量通过）"],
+  ["+ / -", "证明材料放大 / 缩小"],
+  ["0", "证明材料恢复原大小和方向"],
+  ["t", "证明材料旋转90°"],
+  ["n / p", "PDF下一页 / 上一页"],
+  ["] / [", "下一个 / 上一个证明材料文件"],
+  ["f", "全屏查看证明材料（再按 f 或 Esc 退出）"],
   ["/", "搜索姓名或身份证号片段"],
   ["?", "显示本帮助"],
   ["Esc", "关闭对话框 / 退出搜索框"],

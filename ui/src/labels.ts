@@ -1,5 +1,5 @@
 // Chinese words for codes (generated from the core's labels) and the UI's own phrases.
-import { LABELS, type Flag, type Form, type Status, type Category, type Outcome, type Phase, type RiskReason, type Finding } from "./bindings";
+import { LABELS, type Flag, type Form, type Status, type Category, type Outcome, type Phase, type RiskReason, type Finding, type DecisionState, type ReviewState, type UploadState } from "./bindings";
 
 export const flagBadge = (f: Flag) => LABELS.flags[f]?.badge ?? f;
 export const flagExplanation = (f: Flag) => LABELS.flags[f]?.explanation ?? f;
@@ -11,38 +11,11 @@ export const titleLevelLabel = (l: keyof typeof LABELS.title_levels | null) =>
 
 export const riskLabel = (r: RiskReason) => LABELS.risk_reasons[r] ?? r;
 
-export const findingLabel: Record<Finding, string> = {
-  confirmed: "核实无误",
-  problem: "存在问题",
-};
-
-export const uploadLabel: Record<string, string> = {
-  none: "未核查",
-  pending: "待上传",
-  sent: "已上传",
-  rejected: "平台未接受",
-};
-
-export const outcomeLabel: Record<Outcome, string> = {
-  approve: "通过",
-  return: "退回修改",
-  reject: "不予认定",
-};
-
-export const reviewStateLabel: Record<string, string> = {
-  open: "待审核",
-  decided: "已审核",
-  conflict: "冲突",
-};
-
-export const decisionStateLabel: Record<string, string> = {
-  pending: "待上传",
-  sending: "上传中",
-  applied: "已上传",
-  conflict: "冲突",
-  rejected: "被平台拒绝",
-  superseded: "已被新意见替代",
-};
+export const findingLabel = LABELS.findings as Record<Finding, string>;
+export const uploadLabel = LABELS.upload_states as Record<UploadState, string>;
+export const outcomeLabel = LABELS.outcomes as Record<Outcome, string>;
+export const reviewStateLabel = LABELS.review_states as Record<ReviewState, string>;
+export const decisionStateLabel = LABELS.decision_states as Record<DecisionState, string>;
 
 export const phaseLabel: Record<Phase, string> = {
   login: "登录",

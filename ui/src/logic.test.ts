@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionFor, step } from "./keyboard";
+import { SHORTCUTS, actionFor, step } from "./keyboard";
 import { PAGE, PageCache, pagesFor, visibleRange } from "./pages";
 import { changedFields, formatBytes, formatHours, formatWhen, localIsoDate, percent } from "./format";
 
@@ -7,9 +7,17 @@ describe("keyboard", () => {
   it("maps the review keys", () => {
     const cases: [string, string | null][] = [
       ["j", "next"], ["k", "previous"], ["a", "approve"], ["r", "return"], ["x", "reject"],
-      ["/", "search"], ["?", "help"], [" ", "toggle_select"], ["q", null], ["A", null],
+      ["/", "search"], ["?", "help"], [" ", "toggle_select"], ["z", "undo"], ["q", null], ["A", null],
+      ["+", "zoom_in"], ["=", "zoom_in"], ["-", "zoom_out"], ["0", "zoom_reset"], ["t", "rotate"],
+      ["n", "page_next"], ["p", "page_previous"], ["]", "file_next"], ["[", "file_previous"], ["f", "full_size"],
     ];
     for (const [key, want] of cases) expect(actionFor({ key }), key).toBe(want);
+  });
+  it("lists every key in the help, and no key twice", () => {
+    const listed = SHORTCUTS.map(([k]) => k).join(" ");
+    for (const k of ["z", "+", "-", "0", "t", "n / p", "] / [", "f"]) expect(listed).toContain(k);
+    const keys = SHORTCUTS.map(([k]) => k);
+    expect(new Set(keys).size).toBe(keys.length);
   });
   it("leaves keys to text fields and modifiers", () => {
     expect(actionFor({ key: "a", targetTag: "INPUT" })).toBeNull();

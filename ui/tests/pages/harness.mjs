@@ -36,13 +36,13 @@ export async function launch() {
 
 /** A fresh page with the mock backend, the app loaded and its queue shown. With `clock`, the
  * page's timers run on Playwright's clock, which a test can pause and move itself. */
-export async function openApp(browser, base, n = 5000, { clock = false } = {}) {
+export async function openApp(browser, base, n = 5000, { clock = false, query = "" } = {}) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 880 }, locale: "zh-CN" });
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   if (clock) await page.clock.install();
   await page.addInitScript({ path: join(here, "mock-backend.js") });
-  await page.goto(`${base}?n=${n}`);
+  await page.goto(`${base}?n=${n}${query ? `&${query}` : ""}`);
   await page.waitForSelector('[data-test="queue-row"][data-id]');
   return { page, errors };
 }

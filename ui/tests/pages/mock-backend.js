@@ -3,6 +3,8 @@
 // check what the UI asked for. It mirrors the command contract in ui/src/bindings.ts.
 (() => {
   const N = Number(new URLSearchParams(location.search).get("n") || 5000);
+  // `?rules=24/48`: the rule set in force asks for other annual minimums.
+  const [NEED_PUBLIC, NEED_PROFESSIONAL] = (new URLSearchParams(location.search).get("rules") || "30/60").split("/").map(Number);
   const FORMS = ["online_course", "base_training", "academic_conference", "organized_training", "qualification_exam"];
   const FLAGS = ["hours_mismatch", "overlapping_dates", "missing_evidence", "duplicate_evidence"];
   const NAMES = ["王建国", "李秀英", "张伟", "刘芳", "陈静", "杨洋", "赵磊", "黄敏", "周杰", "吴霞", "阿依古丽", "买买提"];
@@ -51,6 +53,7 @@
     declaration: declaration(r),
     review_state: r.review_state,
     withdrawn: false,
+    cannot_decide: r.status === "pending_unit_review" ? null : "当前状态“初审通过”，无需单位初审",
     evaluation: {
       id: r.id, staff_id: r.staff_id, category: r.category, year: 2019, computed_hours: r.claimed_hours,
       credited_hours: r.credited_hours, deemed: null, clause: "A2",
@@ -59,7 +62,7 @@
     staff: { id: r.staff_id, name: r.staff_name, id_number_masked: r.id_number_masked, unit_id: "U01", title_series: "卫生", title_level: "intermediate", applying_promotion: false, active: true },
     evidence: [{ id: `E${r.id}`, file_name: "证书.png", media_type: "image/png", size: PNG.length, sha256: "ab".repeat(32), state: "present", bytes_stored: PNG.length, kind: "png" }],
     decisions: decisions.filter((d) => d.declaration_id === r.id),
-    ledger: { staff_id: r.staff_id, year: 2019, public_hours: 12, professional_hours: 42, public_satisfied: false, professional_satisfied: false, complete: false, deemed_by: [], shortfall: { public: 18, professional: 18 }, flags: [] },
+    ledger: { staff_id: r.staff_id, year: 2019, public_hours: 12, professional_hours: 42, public_satisfied: false, professional_satisfied: false, complete: false, deemed_by: [], shortfall: { public: NEED_PUBLIC - 12, professional: NEED_PROFESSIONAL - 42 }, flags: [] },
   });
   const matches = (f, r) =>
     (!f.status || r.status === f.status) &&
@@ -85,12 +88,22 @@
       server: { ...declaration(r), version: 2, claimed_hours: r.claimed_hours + 6, organizer: "新疆医学会" },
     };
   });
-  const decide = (input) => {
+  let batches = 0;
+  const undo = (id) => {
+    const d = [...decisions].reverse().find((x) => x.declaration_id === id && x.state !== "withdrawn" && x.state !== "superseded");
+    if (!d) throw { code: "not_allowed", message: `申报${id}：没有可撤销的审核意见` };
+    if (d.state !== "pending") throw { code: "not_allowed", message: `申报${id}：审核意见已上传到平台，不能在本机撤销；如需更改请联系平台` };
+    d.state = "withdrawn";
+    byId.get(id).review_state = "open";
+    return d;
+  };
+  const decide = (input, batch = null) => {
     const r = byId.get(input.declaration_id);
     if (!r) throw { code: "not_found", message: `找不到申报：${input.declaration_id}` };
     if (input.outcome !== "approve" && !input.reason) throw { code: "invalid_input", message: "须填写原因" };
     r.review_state = "decided";
-    const rec = { key: `key-${decisions.length}`, ...input, credited_hours: input.outcome === "approve" ? input.credited_hours ?? r.credited_hours : null, category: r.category, reviewer: "reviewer-u01", decided_at: new Date().toISOString(), state: "pending", server_note: null };
+    const rec = { key: `key-${decisions.length}`, ...input, credited_hours: input.outcome === "approve" ? input.credited_hours ?? r.credited_hours : null, category: r.category, reviewer: "reviewer-u01", decided_at: new Date().toISOString(), state: "pending", server_note: null, batch };
+    for (const d of decisions) if (d.declaration_id === rec.declaration_id && d.state === "pending") d.state = "superseded";
     decisions.push(rec);
     return rec;
   };
@@ -115,7 +128,7 @@
     // `?second` in the page address: another window already has the data folder open.
     app_start: () => ({ version: "0.1.0", profiles: ["demo"], last_profile: "demo", default_server: null, started_at_ms: 0, rule_sets: [{ id: "bingtuan-2019", name: "兵团2019", first_year: 2019 }], already_running: new URLSearchParams(location.search).has("second") }),
     profile_open: () => handlers.session(),
-    session: () => ({ profile: "demo", logged_in: true, offline_ready: true, server: "http://127.0.0.1:8787", username: "reviewer-u01", unit_id: "U01", unit_name: "第一师阿拉尔市人民医院", review_year: 2019 }),
+    session: () => ({ profile: "demo", logged_in: true, offline_ready: true, server: "http://127.0.0.1:8787", username: "reviewer-u01", unit_id: "U01", unit_name: "第一师阿拉尔市人民医院", review_year: 2019, requirement: { public_hours: NEED_PUBLIC, professional_hours: NEED_PROFESSIONAL } }),
     sync_state: () => ({ running: false, status: status(), error: null, report: null, next_in_secs: null }),
     dashboard: () => ({ total: N, by_status: [], to_review: rows.filter((r) => r.status === "pending_unit_review" && r.review_state === "open").length, to_review_flagged: rows.filter((r) => r.status === "pending_unit_review" && r.review_state === "open" && r.flags.length).length, pending_upload: decisions.filter((d) => d.state === "pending").length, conflicts: conflicts.length }),
     queue: ({ filter }) => {
@@ -132,15 +145,25 @@
     batch_preview: ({ ids }) => plan(ids),
     batch_approve: ({ ids }) => {
       const p = plan(ids);
-      for (const i of p.eligible) decide({ declaration_id: i.id, declaration_version: 1, outcome: "approve", credited_hours: null, reason: null });
-      return { approved: p.eligible.map((i) => i.id), plan: p };
+      const batch = `batch-${++batches}`;
+      for (const i of p.eligible) decide({ declaration_id: i.id, declaration_version: 1, outcome: "approve", credited_hours: null, reason: null }, batch);
+      return { batch, approved: p.eligible.map((i) => i.id), plan: p };
+    },
+    undo: ({ id }) => undo(id),
+    undo_batch: ({ batch }) => {
+      const undone = [], kept = [];
+      for (const d of decisions.filter((x) => x.batch === batch)) {
+        if (d.state === "pending") { undo(d.declaration_id); undone.push(d.declaration_id); }
+        else if (d.state !== "withdrawn" && d.state !== "superseded") kept.push(d.declaration_id);
+      }
+      return { undone, kept };
     },
     conflicts: () => conflicts,
     roster: ({ filter }) => {
       const people = [...new Map(rows.map((r) => [r.staff_id, r])).values()].slice(0, 600);
       const page = people.slice(filter.offset, filter.offset + filter.limit).map((r) => ({
         staff: { id: r.staff_id, name: r.staff_name, id_number_masked: r.id_number_masked, unit_id: "U01", title_series: "卫生", title_level: "intermediate", applying_promotion: false, active: true },
-        ledger: null,
+        ledger: { staff_id: r.staff_id, year: 2019, public_hours: 12, professional_hours: 42, public_satisfied: false, professional_satisfied: false, complete: false, deemed_by: [], shortfall: { public: NEED_PUBLIC - 12, professional: NEED_PROFESSIONAL - 42 }, flags: [] },
       }));
       return { rows: page, total: people.length };
     },

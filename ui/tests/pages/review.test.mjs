@@ -259,3 +259,96 @@ test("one person's declarations: from the staff view or the detail, in any state
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("the ledger and the staff view measure against the rule set in force (24/48), not 30/60", async () => {
+  const { page, errors } = await openApp(browser, base, 200, { query: "rules=24/48" });
+  await page.waitForSelector('[data-test="ledger"] .el-progress');
+  const ledger = await page.textContent('[data-test="ledger"]');
+  assert.match(ledger, /公需科目 12学时 \/ 24学时/);
+  assert.match(ledger, /专业科目 42学时 \/ 48学时/);
+  assert.doesNotMatch(ledger, /(?<!\d)(30|60)(?!\d)/);
+  await page.click('[data-test="tab-staff"]');
+  await page.waitForSelector('[data-test="staff-view"] .el-table__body .el-progress');
+  const heading = await page.textContent('[data-test="staff-view"] .el-table__header');
+  assert.match(heading, /公需科目（24学时）/);
+  assert.match(heading, /专业科目（48学时）/);
+  assert.doesNotMatch(heading, /(?<!\d)(30|60)(?!\d)/);
+  // 12 of 24 is half the bar.
+  const bar = await page.getAttribute('[data-test="staff-view"] .el-table__body .el-progress', "aria-valuenow");
+  assert.equal(bar, "50");
+  assert.deepEqual(errors, []);
+});
+
+test("z and the notice's 撤销 take a decision back; a batch is undone as one; a sent one says why", async () => {
+  const { page, errors } = await openApp(browser, base, 300);
+  await page.waitForSelector('[data-test="approve"]');
+  const first = await page.getAttribute(".qrow.sel", "data-id");
+  await page.keyboard.press("a");
+  await page.waitForSelector('[data-test="undo"]');
+  await page.waitForFunction(() => document.querySelector('[data-test="pending"]').textContent.trim() === "1");
+  await page.keyboard.press("z");
+  await page.waitForFunction(() => window.__calls.some((c) => c.cmd === "undo"));
+  assert.equal((await calls(page, "undo"))[0].args.id, first);
+  await page.waitForFunction(() => document.querySelector('[data-test="pending"]').textContent.trim() === "0");
+  await page.waitForSelector(`.qrow[data-id="${first}"]:not(.done)`);
+
+  // The notice's button does the same.
+  await page.waitForSelector('[data-test="approve"]');
+  await page.keyboard.press("a");
+  await page.click('[data-test="undo"]');
+  await page.waitForFunction(() => window.__calls.filter((c) => c.cmd === "undo").length === 2);
+  await page.waitForFunction(() => document.querySelector('[data-test="pending"]').textContent.trim() === "0");
+
+  // A batch approval comes back as one.
+  for (const id of ["D000001", "D000002"]) {
+    await page.click(`[data-test="queue-row"][data-id="${id}"] input[type=checkbox]`);
+  }
+  await page.click('[data-test="batch-approve"]');
+  await page.click('[data-test="batch-confirm"]');
+  await page.waitForFunction(() => document.querySelector('[data-test="pending"]').textContent.trim() === "2");
+  await page.locator("body").click({ position: { x: 700, y: 5 } });
+  await page.keyboard.press("z");
+  await page.waitForFunction(() => window.__calls.some((c) => c.cmd === "undo_batch"));
+  assert.equal((await calls(page, "undo_batch"))[0].args.batch, "batch-1");
+  await page.waitForFunction(() => document.querySelector('[data-test="pending"]').textContent.trim() === "0");
+
+  // Sent decisions stay; the reviewer is told why.
+  await page.click(`[data-test="queue-row"][data-id="${first}"]`);
+  await page.waitForSelector('[data-test="approve"]');
+  await page.keyboard.press("a");
+  await page.waitForFunction(() => document.querySelector('[data-test="pending"]').textContent.trim() === "1");
+  await page.click('[data-test="sync-now"]');
+  await page.waitForFunction(() => document.querySelector('[data-test="pending"]').textContent.trim() === "0");
+  await page.keyboard.press("z");
+  await page.waitForSelector('.el-message--error:has-text("已上传到平台，不能在本机撤销")');
+  assert.deepEqual(errors, []);
+});
+
+test("the evidence viewer's keys zoom, rotate, go full size and are listed by ?", async () => {
+  const { page, errors } = await openApp(browser, base, 100);
+  await page.waitForSelector('[data-test="evidence-image"]');
+  const viewer = '[data-test="evidence"]';
+  await page.keyboard.press("+");
+  await page.waitForSelector(`${viewer}[data-zoom="1.25"]`);
+  await page.keyboard.press("-");
+  await page.keyboard.press("-");
+  await page.waitForSelector(`${viewer}[data-zoom="0.75"]`);
+  await page.keyboard.press("t");
+  await page.waitForSelector(`${viewer}[data-rotation="90"]`);
+  await page.keyboard.press("0");
+  await page.waitForSelector(`${viewer}[data-zoom="1"][data-rotation="0"]`);
+  await page.keyboard.press("f");
+  await page.waitForSelector(`${viewer}[data-full="true"]`);
+  const box = await page.locator(viewer).boundingBox();
+  assert.deepEqual([box.x, box.y, box.width, box.height], [0, 0, 1400, 880]);
+  await page.keyboard.press("Escape");
+  await page.waitForSelector(`${viewer}[data-full="false"]`);
+  // Viewer keys do not decide anything.
+  assert.equal((await calls(page, "decide")).length, 0);
+  await page.keyboard.press("?");
+  const help = await page.textContent('[data-test="help"]');
+  for (const words of ["放大 / 缩小", "旋转90°", "PDF下一页", "下一个 / 上一个证明材料文件", "全屏查看证明材料", "撤销刚才的审核意见"]) {
+    assert.ok(help.includes(words), words);
+  }
+  assert.deepEqual(errors, []);
+});

@@ -17,6 +17,8 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    pub const ALL: [Outcome; 3] = [Outcome::Approve, Outcome::Return, Outcome::Reject];
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Outcome::Approve => "通过",
