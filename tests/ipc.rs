@@ -36,25 +36,34 @@ struct Harness {
     home: std::path::PathBuf,
 }
 
+/// A schedule for tests: a quick first sync, no timer, and decisions that wake the worker
+/// only after an hour (so no test but the one about it sees a sync it did not ask for).
+fn test_schedule() -> Schedule {
+    Schedule {
+        first: Duration::from_millis(20),
+        interval: Duration::from_secs(3600),
+        retry: Duration::from_millis(200),
+        retry_max: Duration::from_millis(400),
+        quiet: Duration::from_secs(3600),
+        quiet_max: Duration::from_secs(3600),
+    }
+}
+
 fn app() -> Harness {
+    app_with(test_schedule())
+}
+
+fn app_with(schedule: Schedule) -> Harness {
     jxjy_store::keys::install(jxjy_store::keys::Backend::Memory);
     // Exports of every test go to one folder of this test process, set once before any app
     // reads it (setting the environment while other threads read it is not safe).
     static EXPORTS: std::sync::Once = std::sync::Once::new();
     EXPORTS.call_once(|| std::env::set_var("JXJY_EXPORT_DIR", temp_dir("exports")));
-    app_at(jxjy_store::Home::new(temp_dir("home")))
+    app_at(jxjy_store::Home::new(temp_dir("home")), schedule)
 }
 
 /// An app on a given data folder.
-fn app_at(home: jxjy_store::Home) -> Harness {
-    let schedule = Schedule {
-        first: Duration::from_millis(20),
-        interval: Duration::from_secs(3600),
-        retry: Duration::from_millis(200),
-        retry_max: Duration::from_millis(400),
-        quiet: Duration::from_millis(50),
-        quiet_max: Duration::from_millis(500),
-    };
+fn app_at(home: jxjy_store::Home, schedule: Schedule) -> Harness {
     let app = jxjy_review::setup(mock_builder(), home.clone(), schedule)
         .build(mock_context(noop_assets()))
         .unwrap();
@@ -355,7 +364,6 @@ fn review_flow_over_ipc_against_the_reference_platform() {
     // Inputs are checked in Rust.
     for (cmd, args) in [
         ("queue", json!({"filter": {"limit": 1000}})),
-        ("queue", json!({"filter": {"review_state": "x' OR 1=1"}})),
         (
             "declaration",
             json!({"id": "'; DROP TABLE declarations; --"}),
@@ -369,6 +377,15 @@ fn review_flow_over_ipc_against_the_reference_platform() {
         let err = invoke(w, cmd, args.clone()).unwrap_err();
         assert_eq!(err["code"], "invalid_input", "{cmd} {args}: {err}");
     }
+    // A review state is a closed set: anything else is refused while the arguments are read,
+    // before a query runs (the page turns such an answer into `invalid_input`).
+    let err = invoke(w, "queue", json!({"filter": {"review_state": "x' OR 1=1"}})).unwrap_err();
+    assert!(
+        err.as_str()
+            .unwrap()
+            .contains("expected one of `open`, `decided`, `conflict`"),
+        "{err}"
+    );
     let err = invoke(w, "declaration", json!({"id": "NO-SUCH"})).unwrap_err();
     assert_eq!(err["code"], "not_found");
 
@@ -376,6 +393,125 @@ fn review_flow_over_ipc_against_the_reference_platform() {
     let start = invoke(w, "app_start", json!({})).unwrap();
     assert_eq!(start["profiles"], json!(["reviewer-1"]));
     assert_eq!(start["last_profile"], "reviewer-1");
+}
+
+/// Decisions start a sync by themselves: the test never asks for one. A batch approval records
+/// all its decisions before it wakes the worker, so they go up in one push whatever the speed
+/// of the machine; the burst timing itself is the `Debounce` unit test's.
+#[test]
+fn a_decision_wakes_the_sync_worker_and_a_batch_goes_up_in_one_push() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let p = platform();
+    let h = app_with(Schedule {
+        quiet: Duration::ZERO,
+        quiet_max: Duration::ZERO,
+        ..test_schedule()
+    });
+    let w = &h.w;
+    invoke(w, "profile_open", json!({"name": "wake"})).unwrap();
+    invoke(
+        w,
+        "login",
+        json!({"input": {"server": p.url, "username": p.account.username, "password": p.account.password, "year": 2019}}),
+    )
+    .unwrap();
+    let first = h.sync_finished();
+    assert!(first["error"].is_null(), "{first}");
+
+    let page = invoke(
+        w,
+        "queue",
+        json!({"filter": {"status": "pending_unit_review", "review_state": "open", "flagged": false, "limit": 10}}),
+    )
+    .unwrap();
+    let ids: Vec<String> = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(ids.len() >= 4, "{page}");
+
+    invoke(
+        w,
+        "decide",
+        json!({"input": {"declaration_id": ids[0], "outcome": "approve"}}),
+    )
+    .unwrap();
+    let woke = h.sync_finished();
+    assert!(woke["error"].is_null(), "{woke}");
+    assert_eq!(woke["report"]["applied"], 1, "{woke}");
+    assert_eq!(woke["status"]["pending"], 0);
+
+    let batch = invoke(w, "batch_approve", json!({"ids": &ids[1..4]})).unwrap();
+    assert_eq!(batch["approved"].as_array().unwrap().len(), 3);
+    let woke = h.sync_finished();
+    assert_eq!(woke["report"]["applied"], 3, "{woke}");
+    assert_eq!(
+        woke["report"]["push_requests"], 1,
+        "one push for the batch: {woke}"
+    );
+    let conn = jxjy_platform::db::open(&p.db).unwrap();
+    assert_eq!(jxjy_platform::manage::decisions(&conn).unwrap().len(), 4);
+
+    // Sent: the undo is refused with the reason, and nothing changes.
+    let err = invoke(w, "undo", json!({"id": ids[0]})).unwrap_err();
+    assert_eq!(err["code"], "not_allowed");
+    assert!(
+        err["message"].as_str().unwrap().contains("已上传到平台"),
+        "{err}"
+    );
+}
+
+/// Undo over IPC while the decision is on this PC (the worker asleep: no wake in time).
+#[test]
+fn undo_over_ipc_returns_the_declaration_to_the_queue() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let p = platform();
+    let h = app();
+    let w = &h.w;
+    invoke(w, "profile_open", json!({"name": "undo"})).unwrap();
+    invoke(
+        w,
+        "login",
+        json!({"input": {"server": p.url, "username": p.account.username, "password": p.account.password, "year": 2019}}),
+    )
+    .unwrap();
+    assert!(h.sync_finished()["error"].is_null());
+    let page = invoke(
+        w,
+        "queue",
+        json!({"filter": {"status": "pending_unit_review", "review_state": "open", "flagged": false, "limit": 3}}),
+    )
+    .unwrap();
+    let id = page["rows"][0]["id"].as_str().unwrap().to_owned();
+    invoke(
+        w,
+        "decide",
+        json!({"input": {"declaration_id": id, "outcome": "return", "reason": "证明材料不清晰，请重新上传"}}),
+    )
+    .unwrap();
+    let undone = invoke(w, "undo", json!({"id": id})).unwrap();
+    assert_eq!(undone["state"], "withdrawn");
+    let view = invoke(w, "declaration", json!({"id": id})).unwrap();
+    assert_eq!(view["review_state"], "open");
+    assert!(view["cannot_decide"].is_null());
+    assert_eq!(
+        invoke(w, "dashboard", json!({})).unwrap()["pending_upload"],
+        0
+    );
+    let err = invoke(w, "undo", json!({"id": id})).unwrap_err();
+    assert_eq!(err["code"], "not_allowed");
+    assert!(
+        err["message"].as_str().unwrap().contains("没有可撤销"),
+        "{err}"
+    );
+    let err = invoke(w, "undo_batch", json!({"batch": "../x"})).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    // The session carries the rule set's minimums the page draws against.
+    let s = invoke(w, "session", json!({})).unwrap();
+    assert_eq!(s["requirement"]["public_hours"].as_f64(), Some(30.0));
+    assert_eq!(s["requirement"]["professional_hours"].as_f64(), Some(60.0));
 }
 
 #[test]
@@ -580,7 +716,7 @@ fn spot_checks_exports_and_exchange_files_over_ipc() {
 fn a_second_app_on_the_same_data_folder_opens_no_profile() {
     let first = app();
     invoke(&first.w, "profile_open", json!({"name": "one"})).unwrap();
-    let second = app_at(jxjy_store::Home::new(&first.home));
+    let second = app_at(jxjy_store::Home::new(&first.home), test_schedule());
     let start = invoke(&second.w, "app_start", json!({})).unwrap();
     assert_eq!(start["already_running"], true);
     let err = invoke(&second.w, "profile_open", json!({"name": "one"})).unwrap_err();

@@ -122,12 +122,12 @@ fn code<T: serde::Serialize>(v: T) -> String {
 /// The Chinese words of the codes, from the core's own labels, so the page and the exports
 /// read the same.
 fn labels() -> String {
+    use jxjy_core::decision::Outcome;
     use jxjy_core::filekind::FileKind;
     use jxjy_core::labels::{
         category_zh, conference_level_zh, exam_level_zh, form_zh, status_zh, title_level_zh,
     };
     use jxjy_core::model::{Category, ConferenceLevel, ExamLevel, Form, Status, TitleLevel};
-    use jxjy_core::decision::Outcome;
     use jxjy_core::spotcheck::RiskReason;
     use jxjy_core::{DecisionState, Flag, ReviewState, SyncScope, UploadState};
     use jxjy_store::spotcheck::Finding;

@@ -42,6 +42,9 @@ export function toAppError(e: unknown): AppError {
   if (e && typeof e === "object" && "code" in e && "message" in e) {
     return e as AppError;
   }
+  // A bare string is the shell refusing the arguments before any command ran (a value outside
+  // a closed set, a missing field): the request was wrong, not the app.
+  if (typeof e === "string") return { code: "invalid_input", message: `请求参数有误：${e}` };
   return { code: "internal", message: `内部错误：${String(e)}` };
 }
 

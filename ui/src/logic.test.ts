@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SHORTCUTS, actionFor, step } from "./keyboard";
+import { toAppError } from "./ipc";
 import { PAGE, PageCache, pagesFor, visibleRange } from "./pages";
 import { changedFields, formatBytes, formatHours, formatWhen, localIsoDate, percent } from "./format";
 
@@ -91,5 +92,13 @@ describe("format", () => {
   it("lists changed fields", () => {
     expect(changedFields({ a: 1, b: [1] }, { a: 1, b: [2] })).toEqual(["b"]);
     expect(changedFields(null, { a: 1 })).toEqual([]);
+  });
+});
+
+describe("errors from the shell", () => {
+  it("keeps a {code, message} error, and reads a bare string as refused arguments", () => {
+    expect(toAppError({ code: "stale", message: "已更新" })).toEqual({ code: "stale", message: "已更新" });
+    expect(toAppError("invalid args `filter`").code).toBe("invalid_input");
+    expect(toAppError(new Error("boom")).code).toBe("internal");
   });
 });

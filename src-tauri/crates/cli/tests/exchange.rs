@@ -73,7 +73,7 @@ fn decisions_travel_by_file_and_apply_exactly_once() {
         .iter()
         .map(|v| v["declaration"]["id"].as_str().unwrap().to_owned())
         .collect();
-    assert!(ids.len() >= 6, "{} pending", ids.len());
+    assert!(ids.len() >= 7, "{} pending", ids.len());
     let mut decided = HashSet::new();
     for (i, id) in ids.iter().take(6).enumerate() {
         let rec = if i % 3 == 2 {
@@ -93,6 +93,24 @@ fn decisions_travel_by_file_and_apply_exactly_once() {
         };
         decided.insert(rec["key"].as_str().unwrap().to_owned());
     }
+    // A wrong key taken back before the file is made: `jxjy undo`, once.
+    let slip = &ids[6];
+    regiment.ok(&["decide", slip, "approve", "--json"], "");
+    let undone = regiment.ok(&["undo", slip, "--json"], "");
+    assert_eq!(undone["state"], "withdrawn", "{undone}");
+    let again = regiment.run_with(&["undo", slip], "");
+    assert_eq!(again.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(err.contains("there is no decision on it to undo"), "{err}");
+    let back = regiment.ok(&["queue", "--status", "pending_unit_review", "--json"], "");
+    let slip_row = back
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["declaration"]["id"] == slip.as_str())
+        .unwrap();
+    assert_eq!(slip_row["review_state"], "open");
+
     let file = dir.join("decisions.jxjy");
     let out = regiment.ok(
         &[
@@ -138,6 +156,11 @@ fn decisions_travel_by_file_and_apply_exactly_once() {
     hq.ok(&["sync", "--no-evidence"], "");
     let on_platform: HashSet<String> = held(&db).into_iter().collect();
     assert_eq!(on_platform, decided);
+    // Sent: only the platform can change it now.
+    let sent = hq.run_with(&["undo", &ids[0]], "");
+    assert_eq!(sent.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&sent.stderr);
+    assert!(err.contains("already been sent to the platform"), "{err}");
 
     // Imported again: nothing new; a sync changes nothing on the platform.
     let second = hq.ok(
