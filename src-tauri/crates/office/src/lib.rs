@@ -2,6 +2,7 @@
 //! xlsx: strings, numbers, one bold heading row, frozen, with filters); print views are
 //! self-contained A4 HTML in Chinese; a spot-check pack is a folder and the same as a zip.
 
+pub mod atomic;
 mod error;
 pub mod html;
 pub mod pack;

@@ -92,10 +92,8 @@ pub fn write_pack<R: Read>(
         }
     }
     let zip_path = dir.join(format!("{name}.zip"));
-    let tmp = dir.join(format!("{name}.zip.partial"));
-    {
-        let file = std::fs::File::create(&tmp)?;
-        let mut z = zip::ZipWriter::new(std::io::BufWriter::new(file));
+    crate::atomic::write_atomically(&zip_path, |out| -> Result<(), OfficeError> {
+        let mut z = zip::ZipWriter::new(out);
         let opts = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
         z.add_directory(format!("{name}/evidence/"), opts)?;
@@ -104,10 +102,9 @@ pub fn write_pack<R: Read>(
             let mut f = std::fs::File::open(folder.join(rel))?;
             std::io::copy(&mut f, &mut z)?;
         }
-        let mut w = z.finish()?;
-        w.flush()?;
-    }
-    std::fs::rename(&tmp, &zip_path)?;
+        z.finish()?.flush()?;
+        Ok(())
+    })?;
     Ok(PackFiles {
         folder,
         zip: zip_path,

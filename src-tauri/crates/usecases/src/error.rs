@@ -12,6 +12,9 @@ pub enum UseCaseError {
     Office(#[from] OfficeError),
     #[error("cannot write the spreadsheet: {0}")]
     Xlsx(#[from] jxjy_office::XlsxError),
+    /// A file operation; the message names the file.
+    #[error(transparent)]
+    File(#[from] std::io::Error),
     #[error("{what}: {source}")]
     Io {
         what: String,
@@ -45,7 +48,7 @@ impl UseCaseError {
             UseCaseError::Office(
                 OfficeError::Read(_) | OfficeError::Sheet(_) | OfficeError::Limit { .. },
             ) => "invalid_input",
-            UseCaseError::Office(_) | UseCaseError::Io { .. } => "io",
+            UseCaseError::Office(_) | UseCaseError::Io { .. } | UseCaseError::File(_) => "io",
             UseCaseError::Xlsx(_) => "internal",
             UseCaseError::Input { .. } => "invalid_input",
         }
@@ -72,6 +75,7 @@ impl UseCaseError {
             UseCaseError::Office(e) => e.message_zh(),
             UseCaseError::Xlsx(_) => "生成表格失败".to_owned(),
             UseCaseError::Io { source, .. } => format!("文件读写失败：{source}"),
+            UseCaseError::File(e) => format!("文件读写失败：{e}"),
             UseCaseError::Input { zh, .. } => zh.clone(),
         }
     }
