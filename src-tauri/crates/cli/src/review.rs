@@ -190,6 +190,10 @@ pub struct QueueArgs {
     /// Only this status (e.g. pending_unit_review).
     #[arg(long)]
     status: Option<String>,
+    /// A staff name fragment, the digits the ID mask shows, a whole ID number, or the start of
+    /// a declaration id (hidden ID digits find nothing).
+    #[arg(long)]
+    search: Option<String>,
     #[arg(long)]
     json: bool,
 }
@@ -209,6 +213,7 @@ pub fn queue_cmd(common: &Common, args: &QueueArgs) -> Result<(), Failure> {
         let page = store
             .queue(&QueueFilter {
                 status,
+                search: args.search.clone(),
                 offset,
                 limit: 500,
                 sort: jxjy_store::queries::SortKey::Id,

@@ -54,7 +54,8 @@ pub struct QueueFilter {
     pub flag: Option<Flag>,
     /// Only items with (`true`) or without (`false`) any flag.
     pub flagged: Option<bool>,
-    /// A fragment of the staff name, ID number or declaration id.
+    /// A fragment of the staff name, the digits the ID mask shows, the whole ID number, or the
+    /// start of a declaration id.
     pub search: Option<String>,
     pub staff_id: Option<String>,
     pub from: Option<NaiveDate>,
@@ -166,6 +167,21 @@ pub(crate) fn like_fragment(s: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// The condition "this staff row matches the search", for the staff table under alias `s`
+/// (`""` for none): the name anywhere; the ID number only by the digits its mask shows (the
+/// first and the last four of a number longer than eight) or whole. A fragment of hidden digits
+/// finds nothing, so no run of searches can unmask a number. `like` and `exact` are the
+/// placeholders of `like_fragment(q)` and of `q`.
+pub(crate) fn staff_search_sql(s: &str, like: &str, exact: &str) -> String {
+    format!(
+        "({s}name LIKE {like} ESCAPE '\\'
+          OR (length({s}id_number) > 8
+              AND (substr({s}id_number, 1, 4) LIKE {like} ESCAPE '\\'
+                   OR substr({s}id_number, -4) LIKE {like} ESCAPE '\\'))
+          OR upper({s}id_number) = upper({exact}))"
+    )
+}
+
 pub(crate) fn staff_view(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<StaffView> {
     let level: Option<String> = r.get(at + 5)?;
     let number: String = r.get(at + 2)?;
@@ -237,8 +253,9 @@ impl Store {
             let like = p(Value::Text(like_fragment(q)));
             let lo = p(Value::Text(q.to_owned()));
             let hi = p(Value::Text(format!("{q}\u{10FFFF}")));
+            let staff = staff_search_sql("", &like, &lo);
             conds.push(format!(
-                "(d.staff_id IN (SELECT id FROM staff WHERE name LIKE {like} ESCAPE '\\' OR id_number LIKE {like} ESCAPE '\\')
+                "(d.staff_id IN (SELECT id FROM staff WHERE {staff})
                   OR (d.id >= {lo} AND d.id < {hi}))"
             ));
         }

@@ -2,7 +2,7 @@
 
 use crate::db::Store;
 use crate::error::StoreError;
-use crate::queries::{like_fragment, staff_view, StaffView};
+use crate::queries::{like_fragment, staff_search_sql, staff_view, StaffView};
 use jxjy_core::LedgerEntry;
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 #[serde(default)]
 pub struct RosterFilter {
     pub year: i32,
-    /// A fragment of the name or ID number.
+    /// A fragment of the name, the digits the ID mask shows, or the whole ID number.
     pub search: Option<String>,
     /// Only people whose ledger for the year is (`true`) or is not (`false`) complete.
     pub complete: Option<bool>,
@@ -43,10 +43,10 @@ impl Store {
         let mut args: Vec<Value> = vec![Value::Integer(i64::from(f.year))];
         if let Some(q) = f.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             args.push(Value::Text(like_fragment(q)));
-            let n = args.len();
-            conds.push(format!(
-                "(s.name LIKE ?{n} ESCAPE '\\' OR s.id_number LIKE ?{n} ESCAPE '\\')"
-            ));
+            let like = format!("?{}", args.len());
+            args.push(Value::Text(q.to_owned()));
+            let exact = format!("?{}", args.len());
+            conds.push(staff_search_sql("s.", &like, &exact));
         }
         match f.complete {
             Some(true) => conds.push("l.complete = 1".into()),
