@@ -31,7 +31,12 @@ offline_ready: boolean, server: string | null, username: string | null, unit_id:
  * The annual minimum of the rule set in force for the review year: what the ledger's
  * bars and headings measure against.
  */
-requirement: Requirement, };
+requirement: Requirement, 
+/**
+ * What checking the audit chain at open found wrong (English detail), if anything: the
+ * page shows an alarm.
+ */
+audit_problem: string | null, };
 
 export type Requirement = { public_hours: Hours, professional_hours: Hours, };
 
@@ -163,7 +168,8 @@ export type QueueFilter = { status: Status | null, review_state: ReviewState | n
  */
 flagged: boolean | null, 
 /**
- * A fragment of the staff name, ID number or declaration id.
+ * A fragment of the staff name, the digits the ID mask shows, the whole ID number, or the
+ * start of a declaration id.
  */
 search: string | null, staff_id: string | null, from: string | null, to: string | null, sort: SortKey, descending: boolean, offset: number, limit: number, 
 /**
@@ -216,7 +222,7 @@ pending_upload: number, conflicts: number, };
 
 export type RosterFilter = { year: number, 
 /**
- * A fragment of the name or ID number.
+ * A fragment of the name, the digits the ID mask shows, or the whole ID number.
  */
 search: string | null, 
 /**

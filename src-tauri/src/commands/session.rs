@@ -47,6 +47,9 @@ pub struct SessionInfo {
     /// The annual minimum of the rule set in force for the review year: what the ledger's
     /// bars and headings measure against.
     pub requirement: Requirement,
+    /// What checking the audit chain at open found wrong (English detail), if anything: the
+    /// page shows an alarm.
+    pub audit_problem: Option<String>,
 }
 
 /// A year's minimum hours per category.
@@ -82,6 +85,7 @@ fn session_info(s: &Session) -> Result<SessionInfo, AppError> {
         unit_id: meta.unit_id,
         unit_name: meta.unit_name,
         review_year: meta.review_year,
+        audit_problem: s.store.audit_at_open().problem.clone(),
     })
 }
 

@@ -128,7 +128,7 @@
     // `?second` in the page address: another window already has the data folder open.
     app_start: () => ({ version: "0.1.0", profiles: ["demo"], last_profile: "demo", default_server: null, started_at_ms: 0, rule_sets: [{ id: "bingtuan-2019", name: "兵团2019", first_year: 2019 }], already_running: new URLSearchParams(location.search).has("second") }),
     profile_open: () => handlers.session(),
-    session: () => ({ profile: "demo", logged_in: true, offline_ready: true, server: "http://127.0.0.1:8787", username: "reviewer-u01", unit_id: "U01", unit_name: "第一师阿拉尔市人民医院", review_year: 2019, requirement: { public_hours: NEED_PUBLIC, professional_hours: NEED_PROFESSIONAL } }),
+    session: () => ({ profile: "demo", logged_in: true, offline_ready: true, server: "http://127.0.0.1:8787", username: "reviewer-u01", unit_id: "U01", unit_name: "第一师阿拉尔市人民医院", review_year: 2019, requirement: { public_hours: NEED_PUBLIC, professional_hours: NEED_PROFESSIONAL }, audit_problem: new URLSearchParams(location.search).has("tampered") ? "entry 3 was changed" : null }),
     sync_state: () => ({ running: false, status: status(), error: null, report: null, next_in_secs: null }),
     dashboard: () => ({ total: N, by_status: [], to_review: rows.filter((r) => r.status === "pending_unit_review" && r.review_state === "open").length, to_review_flagged: rows.filter((r) => r.status === "pending_unit_review" && r.review_state === "open" && r.flags.length).length, pending_upload: decisions.filter((d) => d.state === "pending").length, conflicts: conflicts.length }),
     queue: ({ filter }) => {

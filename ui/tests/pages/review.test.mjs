@@ -352,3 +352,15 @@ test("the evidence viewer's keys zoom, rotate, go full size and are listed by ?"
   }
   assert.deepEqual(errors, []);
 });
+
+test("a broken audit chain is an alarm on every screen; a clean one shows nothing", async () => {
+  const clean = await openApp(browser, base, 50);
+  assert.equal(await clean.page.locator('[data-test="audit-alarm"]').count(), 0);
+  const { page, errors } = await openApp(browser, base, 50, { query: "tampered" });
+  const alarm = await page.textContent('[data-test="audit-alarm"]');
+  assert.match(alarm, /本地审计记录校验未通过/);
+  assert.match(alarm, /entry 3 was changed/);
+  await page.click('[data-test="tab-staff"]');
+  assert.equal(await page.locator('[data-test="audit-alarm"]').count(), 1);
+  assert.deepEqual(errors, [...clean.errors]);
+});

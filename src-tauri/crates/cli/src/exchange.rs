@@ -1,6 +1,6 @@
 //! `jxjy exchange`: decisions out of a site with no link, snapshots into one, by file.
 
-use crate::review::{open, print_json, Common};
+use crate::review::{open, open_even_if_audit_broken, print_json, Common};
 use crate::Failure;
 use anyhow::{anyhow, Context};
 use clap::{Args, Subcommand};
@@ -62,7 +62,7 @@ pub fn run(common: &Common, cmd: &ExchangeCmd) -> Result<(), Failure> {
                 _ => ExchangeKind::Decisions,
             };
             let pass = passphrase()?;
-            let store = open(common)?;
+            let store = open_even_if_audit_broken(common)?;
             let report = exchange::export(&store, kind, &pass, &a.out, now)?;
             if a.json {
                 print_json(&report)?;

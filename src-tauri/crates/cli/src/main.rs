@@ -1,5 +1,6 @@
 //! `jxjy`: the headless face of jxjy-review. Errors print one English line on stderr.
 
+mod audit;
 mod credit;
 mod exchange;
 mod office;
@@ -54,6 +55,9 @@ enum Command {
     /// Print views as A4 HTML: a staff member's hours certificate, the unit's summary.
     #[command(subcommand)]
     Print(office::PrintCmd),
+    /// The audit trail: verify the whole chain, export it.
+    #[command(subcommand)]
+    Audit(audit::AuditCmd),
 }
 
 /// An error with the exit code it maps to: 2 for bad input, 1 for everything else.
@@ -86,6 +90,12 @@ impl From<jxjy_store::StoreError> for Failure {
     }
 }
 
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Failure {
+        Failure::from(anyhow::Error::from(e))
+    }
+}
+
 impl From<anyhow::Error> for Failure {
     fn from(error: anyhow::Error) -> Failure {
         Failure { code: 1, error }
@@ -108,6 +118,7 @@ fn main() -> ExitCode {
         Command::Export(args) => office::export(&cli.common, &args),
         Command::Roster(cmd) => office::roster(&cli.common, &cmd),
         Command::Print(cmd) => office::print_cmd(&cli.common, &cmd),
+        Command::Audit(cmd) => audit::run(&cli.common, &cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -22,7 +22,33 @@ pub struct Common {
     pub profile: String,
 }
 
+/// Opens the profile for a command that changes or reads review data: refused while the audit
+/// chain is broken (`jxjy audit verify` says where).
 pub(crate) fn open(common: &Common) -> Result<Store, Failure> {
+    let store = open_any(common)?;
+    match &store.audit_at_open().problem {
+        None => Ok(store),
+        Some(problem) => Err(Failure::from(anyhow!(
+            "the audit trail of profile `{}` is broken ({problem}): the records may have been tampered with; tell the administrator (`jxjy audit verify` shows it; `jxjy sync` and `jxjy exchange export` still send what is pending)",
+            common.profile
+        ))),
+    }
+}
+
+/// Opens the profile for a command that must work even with a broken audit chain (sending
+/// what is pending, reporting on the chain); says so on stderr when it is broken.
+pub(crate) fn open_even_if_audit_broken(common: &Common) -> Result<Store, Failure> {
+    let store = open_any(common)?;
+    if let Some(problem) = &store.audit_at_open().problem {
+        eprintln!(
+            "error: the audit trail of profile `{}` is broken ({problem}); tell the administrator",
+            common.profile
+        );
+    }
+    Ok(store)
+}
+
+fn open_any(common: &Common) -> Result<Store, Failure> {
     let backend = std::env::var("JXJY_KEYRING").unwrap_or_default();
     let backend = Backend::parse(&backend).ok_or_else(|| {
         Failure::input(anyhow!(
@@ -109,7 +135,7 @@ pub struct SyncArgs {
 }
 
 pub fn sync_cmd(common: &Common, args: &SyncArgs) -> Result<(), Failure> {
-    let mut store = open(common)?;
+    let mut store = open_even_if_audit_broken(common)?;
     let server = store
         .profile_meta()?
         .server
@@ -169,7 +195,7 @@ pub struct StatusArgs {
 }
 
 pub fn status_cmd(common: &Common, args: &StatusArgs) -> Result<(), Failure> {
-    let store = open(common)?;
+    let store = open_even_if_audit_broken(common)?;
     let s = store.sync_status().map_err(|e| anyhow!(e))?;
     if args.json {
         print_json(&s)

@@ -111,6 +111,21 @@ fn decisions_travel_by_file_and_apply_exactly_once() {
         .unwrap();
     assert_eq!(slip_row["review_state"], "open");
 
+    // The audit trail of all that: intact, and exported line by line with its chain.
+    let report = regiment.ok(&["audit", "verify", "--json"], "");
+    assert!(report["problem"].is_null(), "{report}");
+    assert!(report["entries"].as_i64().unwrap() >= 8, "{report}");
+    let trail = dir.join("audit.jsonl");
+    regiment.ok(&["audit", "export", "--out", path(&trail)], "");
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&trail)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len() as i64, report["entries"].as_i64().unwrap());
+    assert!(lines.iter().any(|l| l["action"] == "undo"));
+    assert!(lines.windows(2).all(|w| w[1]["prev_hash"] == w[0]["hash"]));
+
     let file = dir.join("decisions.jxjy");
     let out = regiment.ok(
         &[

@@ -122,11 +122,16 @@ type Row = (
 );
 
 fn rows(conn: &Connection, entity: Option<&str>) -> Result<Vec<Row>, StoreError> {
+    rows_after(conn, entity, 0)
+}
+
+/// Entries after `seq` (of one entity, or all), in order.
+fn rows_after(conn: &Connection, entity: Option<&str>, seq: i64) -> Result<Vec<Row>, StoreError> {
     let sql = "SELECT seq, at, actor, action, entity, before, after, prev_hash, hash FROM audit_log
-               WHERE ?1 IS NULL OR entity = ?1 ORDER BY seq";
+               WHERE (?1 IS NULL OR entity = ?1) AND seq > ?2 ORDER BY seq";
     let mut stmt = conn.prepare(sql)?;
     let out = stmt
-        .query_map([entity], |r| {
+        .query_map(params![entity, seq], |r| {
             Ok((
                 r.get(0)?,
                 r.get(1)?,
@@ -145,13 +150,75 @@ fn rows(conn: &Connection, entity: Option<&str>) -> Result<Vec<Row>, StoreError>
 
 /// Walks the whole chain.
 pub fn verify(conn: &Connection) -> Result<AuditReport, StoreError> {
-    let all = rows(conn, None)?;
-    let mut prev_seq = 0;
-    let mut prev_hash = GENESIS.to_owned();
+    walk(conn, None)
+}
+
+/// Where the last verification that found the chain intact ended: `(seq, hash)`.
+fn checkpoint(conn: &Connection) -> Result<Option<(i64, String)>, StoreError> {
+    let value: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'audit_checked'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(value.and_then(|v| {
+        let (seq, hash) = v.split_once(':')?;
+        Some((seq.parse().ok()?, hash.to_owned()))
+    }))
+}
+
+/// Verifies what was added since the last verification (the whole chain the first time): the
+/// entry verified last must still be there, unchanged, and every later one must follow it. An
+/// intact chain moves the checkpoint to the head, so opening a profile stays fast at any length.
+/// A profile whose rows and head were both removed still has its checkpoint: found too.
+pub fn verify_since_checkpoint(conn: &Connection) -> Result<AuditReport, StoreError> {
+    let from = checkpoint(conn)?;
+    let report = walk(conn, from)?;
+    if report.ok() {
+        if let Some((seq, hash)) = head(conn)? {
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('audit_checked', ?1)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [format!("{seq}:{hash}")],
+            )?;
+        }
+    }
+    Ok(report)
+}
+
+/// Walks the chain from `from` (a verified entry; None: from the start) to the stored head.
+fn walk(conn: &Connection, from: Option<(i64, String)>) -> Result<AuditReport, StoreError> {
     let report = |entries: i64, problem: String| AuditReport {
         entries,
         problem: Some(problem),
     };
+    let (mut prev_seq, mut prev_hash) = (0, GENESIS.to_owned());
+    if let Some((seq, hash)) = from {
+        let known: Option<Row> = rows_after(conn, None, seq - 1)?.into_iter().next();
+        let intact = known.as_ref().is_some_and(|r| {
+            r.0 == seq
+                && r.8 == hash
+                && entry_hash(
+                    &r.7,
+                    r.0,
+                    &r.1,
+                    &r.2,
+                    &r.3,
+                    &r.4,
+                    r.5.as_deref(),
+                    r.6.as_deref(),
+                ) == hash
+        });
+        if !intact {
+            return Ok(report(
+                seq,
+                format!("entry {seq}, verified before, was changed or removed"),
+            ));
+        }
+        (prev_seq, prev_hash) = (seq, hash);
+    }
+    let all = rows_after(conn, None, prev_seq)?;
     for (seq, at, actor, action, entity, before, after, stored_prev, hash) in &all {
         if *seq != prev_seq + 1 {
             return Ok(report(
@@ -181,20 +248,19 @@ pub fn verify(conn: &Connection) -> Result<AuditReport, StoreError> {
         prev_seq = *seq;
         prev_hash = hash.clone();
     }
-    let count = i64::try_from(all.len()).unwrap_or(i64::MAX);
     match head(conn)? {
-        None if all.is_empty() => {}
+        None if prev_seq == 0 => {}
         Some((s, h)) if s == prev_seq && h == prev_hash => {}
         Some((s, _)) => {
             return Ok(report(
-                count,
+                prev_seq,
                 format!("entries after {prev_seq} up to {s} were removed"),
             ));
         }
-        None => return Ok(report(count, "the chain head is missing".into())),
+        None => return Ok(report(prev_seq, "the chain head is missing".into())),
     }
     Ok(AuditReport {
-        entries: count,
+        entries: prev_seq,
         problem: None,
     })
 }

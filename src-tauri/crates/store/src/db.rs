@@ -13,6 +13,8 @@ pub struct Store {
     profile: ProfileName,
     path: PathBuf,
     pub(crate) counts: std::cell::RefCell<crate::count_cache::CountCache>,
+    /// What checking the audit chain found when the profile was opened.
+    audit_at_open: crate::audit::AuditReport,
 }
 
 impl std::fmt::Debug for Store {
@@ -86,12 +88,21 @@ impl Store {
              PRAGMA temp_store = MEMORY;",
         )?;
         schema::migrate(&mut conn)?;
+        // Checked at every open, from the entry verified last: a rewrite or a truncation
+        // shows as an alarm at once (the platform's anchor catches one that also reset this).
+        let audit_at_open = crate::audit::verify_since_checkpoint(&conn)?;
         Ok(Store {
             conn,
             profile,
             path: path.to_owned(),
             counts: Default::default(),
+            audit_at_open,
         })
+    }
+
+    /// What checking the audit chain found when this store was opened; a problem is an alarm.
+    pub fn audit_at_open(&self) -> &crate::audit::AuditReport {
+        &self.audit_at_open
     }
 
     pub fn profile(&self) -> &ProfileName {
