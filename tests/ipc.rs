@@ -612,6 +612,24 @@ fn spot_checks_exports_and_exchange_files_over_ipc() {
     let path = x["paths"][0].as_str().unwrap();
     assert!(std::fs::read(path).unwrap().starts_with(b"PK"), "{path}");
     assert_eq!(x["rows"], 30);
+    assert_eq!(x["full_ids"], false);
+    assert!(!path.contains("含完整身份证号"), "{path}");
+    // With full ID numbers: it says so in its name and only its owner can read it.
+    let x = invoke(
+        w,
+        "export_xlsx",
+        json!({"input": {"what": "ledger", "full_ids": true, "filter": null}}),
+    )
+    .unwrap();
+    assert_eq!(x["full_ids"], true);
+    let path = x["paths"][0].as_str().unwrap();
+    assert!(path.contains("年度完成情况-含完整身份证号-"), "{path}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{path}");
+    }
     let html = invoke(w, "print_view", json!({"input": {"what": "summary"}})).unwrap();
     assert!(html.as_str().unwrap().contains("初审情况汇总"));
     assert!(!html.as_str().unwrap().contains("<script"));

@@ -363,7 +363,11 @@ paths: Array<string>, rows: number,
 /**
  * Evidence files not on this machine yet (packs only).
  */
-missing_evidence: number, };
+missing_evidence: number, 
+/**
+ * The file holds full ID numbers: written for its owner only, and the page says so.
+ */
+full_ids: boolean, };
 
 export type ExportKind = "queue" | "decisions" | "ledger";
 

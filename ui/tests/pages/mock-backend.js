@@ -203,8 +203,8 @@
       Object.assign(item, { finding: input.finding, note: input.note, recorded_at: new Date().toISOString(), upload: "pending" });
       return item;
     },
-    spotcheck_export: () => ({ paths: ["/home/r/Documents/继续教育初审/抽审材料包.zip", "/home/r/Documents/继续教育初审/抽审材料包"], rows: 5, missing_evidence: 0 }),
-    export_xlsx: ({ input }) => ({ paths: [`/home/r/Documents/继续教育初审/${input.what}.xlsx`], rows: N, missing_evidence: 0 }),
+    spotcheck_export: () => ({ paths: ["/home/r/Documents/继续教育初审/抽审材料包.zip", "/home/r/Documents/继续教育初审/抽审材料包"], rows: 5, missing_evidence: 0, full_ids: false }),
+    export_xlsx: ({ input }) => ({ paths: [`/home/r/Documents/继续教育初审/${input.what}${input.full_ids ? "-含完整身份证号" : ""}.xlsx`], rows: N, missing_evidence: 0, full_ids: input.full_ids }),
     print_view: () => "<!DOCTYPE html><html><body><h1>继续教育学时单位初审情况汇总</h1></body></html>",
     roster_import_check: () => ({
       token: 42, ready: 1,

@@ -126,3 +126,21 @@ test("roster corrections show each row's errors and apply only on confirmation",
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("an export with full ID numbers is confirmed first and then says the file holds them", async () => {
+  const { page, errors } = await openApp(browser, base, 100);
+  await office(page, "export");
+  await page.click('[data-test="export-ledger"]');
+  await page.waitForSelector('[data-test="export-written"]');
+  assert.doesNotMatch(await page.textContent('[data-test="export-written"]'), /完整身份证号/);
+  await page.click('[data-test="full-ids"]');
+  await page.click('[data-test="export-ledger"]');
+  await page.getByRole("dialog", { name: "完整身份证号" }).getByRole("button", { name: "导出" }).click();
+  await page.waitForSelector('[data-test="export-written"].el-alert--warning');
+  const told = await page.textContent('[data-test="export-written"]');
+  assert.match(told, /文件含完整身份证号，仅本人可读/);
+  assert.match(told, /ledger-含完整身份证号\.xlsx/);
+  const [, full] = await calls(page, "export_xlsx");
+  assert.equal(full.args.input.full_ids, true);
+  assert.deepEqual(errors, []);
+});

@@ -180,8 +180,16 @@ pub fn export(common: &Common, a: &ExportArgs) -> Result<(), Failure> {
         &common.profile,
         chrono::Utc::now(),
     )?;
-    files::write_bytes(&a.out, &book.bytes)?;
-    eprintln!("wrote {} rows to {}", book.rows, a.out.display());
+    book.write(&a.out)?;
+    if book.full_ids {
+        eprintln!(
+            "wrote {} rows with full ID numbers to {} (readable by you only)",
+            book.rows,
+            a.out.display()
+        );
+    } else {
+        eprintln!("wrote {} rows to {}", book.rows, a.out.display());
+    }
     Ok(())
 }
 

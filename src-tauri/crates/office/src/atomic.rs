@@ -10,6 +10,17 @@ fn at(path: &Path, what: &str, e: std::io::Error) -> std::io::Error {
     std::io::Error::new(e.kind(), format!("cannot {what} {}: {e}", path.display()))
 }
 
+/// Who may read a file the program writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readers {
+    /// As the folder's defaults give (the umask on Unix, the folder's inherited ACL on Windows).
+    Default,
+    /// The owner only: mode 0600 on Unix, set when the file is created, before a byte is in it.
+    /// On Windows the file inherits its folder's ACL, which under the user's profile (where the
+    /// exports folder is) grants only that user, SYSTEM and the Administrators.
+    Owner,
+}
+
 /// Writes `path` through `f`, atomically. `f`'s own error type only needs to take an I/O error.
 pub fn write_atomically<T, E>(
     path: &Path,
@@ -18,8 +29,40 @@ pub fn write_atomically<T, E>(
 where
     E: From<std::io::Error>,
 {
+    write_atomically_for(path, Readers::Default, f)
+}
+
+fn create(path: &Path, readers: Readers) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    if readers == Readers::Owner {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = readers;
+    let file = options.open(path)?;
+    // A partial file left by a crash may exist with other rights: the mode is set again.
+    #[cfg(unix)]
+    if readers == Readers::Owner {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(file)
+}
+
+/// `write_atomically` with the readers of the file chosen.
+pub fn write_atomically_for<T, E>(
+    path: &Path,
+    readers: Readers,
+    f: impl FnOnce(&mut BufWriter<std::fs::File>) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<std::io::Error>,
+{
     let tmp = partial(path);
-    let file = std::fs::File::create(&tmp).map_err(|e| at(&tmp, "create", e))?;
+    let file = create(&tmp, readers).map_err(|e| at(&tmp, "create", e))?;
     let mut w = BufWriter::new(file);
     let result = f(&mut w).and_then(|value| {
         w.flush()
@@ -77,6 +120,22 @@ mod tests {
         write_atomically(&path, |w| w.write_all(b"new content")).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"new content");
         assert!(!d.join("a.jxjy.partial").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_owner_only_file_is_0600_from_its_first_byte() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = dir("private");
+        let path = d.join("ids.xlsx");
+        write_atomically_for(&path, Readers::Owner, |w| {
+            let mode = std::fs::metadata(partial(&path))?.permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "the partial file");
+            w.write_all(b"secret")
+        })
+        .unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 
     #[test]

@@ -35,6 +35,37 @@ impl ExportKind {
 pub struct Workbook {
     pub bytes: Vec<u8>,
     pub rows: usize,
+    /// Whether it holds full ID numbers: then it is written for its owner only, and says so in
+    /// its name.
+    pub full_ids: bool,
+}
+
+/// What a file name says of a workbook with full ID numbers.
+pub const FULL_IDS_MARK: &str = "含完整身份证号";
+
+impl Workbook {
+    /// Who may read the file.
+    pub fn readers(&self) -> crate::files::Readers {
+        if self.full_ids {
+            crate::files::Readers::Owner
+        } else {
+            crate::files::Readers::Default
+        }
+    }
+
+    /// A stem for the file name (`申报列表`, or `申报列表-含完整身份证号`).
+    pub fn stem(&self, kind: ExportKind) -> String {
+        if self.full_ids {
+            format!("{}-{FULL_IDS_MARK}", kind.stem())
+        } else {
+            kind.stem().to_owned()
+        }
+    }
+
+    /// Writes it to `path` (for the owner only when it holds full ID numbers).
+    pub fn write(&self, path: &std::path::Path) -> Result<(), UseCaseError> {
+        crate::files::write_bytes_for(path, self.readers(), &self.bytes)
+    }
 }
 
 /// Builds the workbook of `kind`. Full ID numbers only when `full_ids` (the reading is audited);
@@ -76,7 +107,11 @@ pub fn xlsx(
             (xlsx_out::ledger(&rows, year, &ids)?, rows.len())
         }
     };
-    Ok(Workbook { bytes, rows })
+    Ok(Workbook {
+        bytes,
+        rows,
+        full_ids,
+    })
 }
 
 /// A print view to produce.

@@ -5,11 +5,17 @@ use crate::error::UseCaseError;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use jxjy_office::atomic::write_atomically;
+pub use jxjy_office::atomic::{write_atomically, write_atomically_for, Readers};
 
 /// Writes `bytes` to `path`, atomically.
 pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), UseCaseError> {
     write_atomically(path, |w| w.write_all(bytes))?;
+    Ok(())
+}
+
+/// Writes `bytes` to `path`, atomically, readable by `readers`.
+pub fn write_bytes_for(path: &Path, readers: Readers, bytes: &[u8]) -> Result<(), UseCaseError> {
+    write_atomically_for(path, readers, |w| w.write_all(bytes))?;
     Ok(())
 }
 

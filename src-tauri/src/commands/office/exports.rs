@@ -38,12 +38,13 @@ pub async fn export_xlsx(state: AppStateRef<'_>, input: ExportInput) -> Result<W
             &who,
             Utc::now(),
         )?;
-        let path = files::stamped(&dir, input.what.stem(), "xlsx", chrono::Local::now())?;
-        files::write_bytes(&path, &book.bytes)?;
+        let path = files::stamped(&dir, &book.stem(input.what), "xlsx", chrono::Local::now())?;
+        book.write(&path)?;
         Ok(Written {
             paths: vec![path.display().to_string()],
             rows: book.rows as u64,
             missing_evidence: 0,
+            full_ids: book.full_ids,
         })
     })
     .await

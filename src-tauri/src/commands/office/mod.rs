@@ -19,6 +19,8 @@ pub struct Written {
     pub rows: u64,
     /// Evidence files not on this machine yet (packs only).
     pub missing_evidence: u64,
+    /// The file holds full ID numbers: written for its owner only, and the page says so.
+    pub full_ids: bool,
 }
 
 /// The name the reviewer's work is recorded under when the profile has never logged in.

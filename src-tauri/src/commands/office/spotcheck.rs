@@ -129,6 +129,8 @@ pub async fn spotcheck_export(state: AppStateRef<'_>, id: String) -> Result<Writ
             ],
             rows: rows as u64,
             missing_evidence: files.missing_evidence as u64,
+            // A pack shows masked numbers only.
+            full_ids: false,
         })
     })
     .await
