@@ -297,7 +297,11 @@ push_requests: number, conflicts: number, rejected: number, evidence_downloaded:
 /**
  * Spot-check findings the platform stored (or already had).
  */
-findings_sent: number, requests: number, retries: number, bytes_down: number, bytes_up: number, clock_offset_secs: number | null, };
+findings_sent: number, requests: number, retries: number, bytes_down: number, bytes_up: number, clock_offset_secs: number | null, 
+/**
+ * The platform's audit anchor showed the local chain rewritten or truncated.
+ */
+audit_problem: string | null, };
 
 export type RiskReason = "flagged" | "high_hours" | "conference_at_cap" | "deemed";
 

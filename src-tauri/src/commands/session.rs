@@ -85,7 +85,7 @@ fn session_info(s: &Session) -> Result<SessionInfo, AppError> {
         unit_id: meta.unit_id,
         unit_name: meta.unit_name,
         review_year: meta.review_year,
-        audit_problem: s.store.audit_at_open().problem.clone(),
+        audit_problem: s.store.audit_problem()?,
     })
 }
 

@@ -26,7 +26,7 @@ pub struct Common {
 /// chain is broken (`jxjy audit verify` says where).
 pub(crate) fn open(common: &Common) -> Result<Store, Failure> {
     let store = open_any(common)?;
-    match &store.audit_at_open().problem {
+    match &store.audit_problem()? {
         None => Ok(store),
         Some(problem) => Err(Failure::from(anyhow!(
             "the audit trail of profile `{}` is broken ({problem}): the records may have been tampered with; tell the administrator (`jxjy audit verify` shows it; `jxjy sync` and `jxjy exchange export` still send what is pending)",
@@ -39,7 +39,7 @@ pub(crate) fn open(common: &Common) -> Result<Store, Failure> {
 /// what is pending, reporting on the chain); says so on stderr when it is broken.
 pub(crate) fn open_even_if_audit_broken(common: &Common) -> Result<Store, Failure> {
     let store = open_any(common)?;
-    if let Some(problem) = &store.audit_at_open().problem {
+    if let Some(problem) = &store.audit_problem()? {
         eprintln!(
             "error: the audit trail of profile `{}` is broken ({problem}); tell the administrator",
             common.profile

@@ -73,6 +73,15 @@ CREATE TABLE IF NOT EXISTS spotcheck_findings (
     received_at     TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- The last audit-chain head each reviewer profile pushed: the anchor outside the PC.
+CREATE TABLE IF NOT EXISTS audit_heads (
+    username   TEXT NOT NULL,
+    profile    TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    hash       TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (username, profile)
+);
 ";
 
 /// Opens (and creates) the database.

@@ -753,3 +753,75 @@ async fn the_openapi_document_is_served_and_committed() {
         "docs/openapi.json differs from what the code generates: run `cargo run -p jxjy-platform -- openapi > docs/openapi.json`"
     );
 }
+
+/// The audit anchor (#17): each push may carry the reviewer profile's chain head; the platform
+/// keeps the last one per profile, says whether a new one extends it, and gives the one it held
+/// before so the client can check its own entry.
+#[tokio::test]
+async fn the_audit_head_is_anchored_and_a_rewind_or_rewrite_is_answered() {
+    let s = start(Options::default()).await;
+    let t = s.login(0).await;
+    let profile = "0123456789abcdef0123456789abcdef";
+    let h = |c: char| c.to_string().repeat(64);
+    let send = |seq: u64, hash: String| {
+        let (url, token) = (s.url("/api/v1/decisions"), t.access_token.clone());
+        async move {
+            client()
+                .post(url)
+                .bearer_auth(token)
+                .json(
+                    &json!({"items": [], "audit": {"profile": profile, "seq": seq, "hash": hash}}),
+                )
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let answer = |r: reqwest::Response| async move {
+        assert_eq!(r.status(), 200);
+        let v: PushResponse = r.json().await.unwrap();
+        v.audit.unwrap()
+    };
+    let first = answer(send(5, h('a')).await).await;
+    assert_eq!(first.result, "first");
+    assert_eq!(first.previous, None);
+    let later = answer(send(9, h('b')).await).await;
+    assert_eq!(later.result, "extended");
+    assert_eq!(
+        later.previous.as_ref().map(|p| (p.seq, p.hash.clone())),
+        Some((5, h('a')))
+    );
+    let same = answer(send(9, h('b')).await).await;
+    assert_eq!(same.result, "unchanged");
+    // Going back, or the same length with another hash: answered, and the anchor stays.
+    let back = answer(send(3, h('c')).await).await;
+    assert_eq!(back.result, "rewound");
+    let other = answer(send(9, h('d')).await).await;
+    assert_eq!(other.result, "rewritten");
+    assert_eq!(other.previous.map(|p| (p.seq, p.hash)), Some((9, h('b'))));
+    // A push without a head gets no audit answer (older clients).
+    let r = client()
+        .post(s.url("/api/v1/decisions"))
+        .bearer_auth(&t.access_token)
+        .json(&json!({"items": []}))
+        .send()
+        .await
+        .unwrap();
+    let v: Value = r.json().await.unwrap();
+    assert!(v.get("audit").is_none(), "{v}");
+    // Malformed heads are problems.
+    for bad in [
+        json!({"profile": "x", "seq": 1, "hash": h('a')}),
+        json!({"profile": profile, "seq": 1, "hash": "ABC"}),
+        json!({"profile": profile, "seq": 1, "hash": h('a'), "extra": 1}),
+    ] {
+        let r = client()
+            .post(s.url("/api/v1/decisions"))
+            .bearer_auth(&t.access_token)
+            .json(&json!({"items": [], "audit": bad}))
+            .send()
+            .await
+            .unwrap();
+        assert_problem(r, 422).await;
+    }
+}

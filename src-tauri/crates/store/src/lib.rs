@@ -5,6 +5,7 @@
 //! is a hash chain that detects edited, inserted and deleted entries.
 
 pub mod audit;
+pub mod audit_anchor;
 pub mod batch;
 mod cipher_start;
 mod codes;

@@ -315,9 +315,13 @@ impl Client {
         &self,
         token: &str,
         items: &[PushItem],
+        audit: Option<&crate::wire::AuditHead>,
     ) -> Result<(Answer<PushResponse>, u64), SyncError> {
-        let body = serde_json::to_vec(&serde_json::json!({ "items": items }))
-            .map_err(|e| SyncError::BadData(e.to_string()))?;
+        let body = match audit {
+            None => serde_json::json!({ "items": items }),
+            Some(head) => serde_json::json!({ "items": items, "audit": head }),
+        };
+        let body = serde_json::to_vec(&body).map_err(|e| SyncError::BadData(e.to_string()))?;
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         gz.write_all(&body)
             .map_err(|e| SyncError::BadData(e.to_string()))?;

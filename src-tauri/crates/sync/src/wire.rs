@@ -67,6 +67,29 @@ pub struct PushResult {
 #[derive(Debug, Clone, Deserialize)]
 pub struct PushResponse {
     pub results: Vec<PushResult>,
+    /// The answer to the pushed audit head.
+    #[serde(default)]
+    pub audit: Option<AuditAnswer>,
+}
+
+/// The local audit chain's head, sent with a push.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditHead {
+    pub profile: String,
+    pub seq: u64,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuditSeen {
+    pub seq: u64,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuditAnswer {
+    pub result: String,
+    pub previous: Option<AuditSeen>,
 }
 
 /// One spot-check finding as pushed.

@@ -521,3 +521,47 @@ async fn evidence_arrives_whole_through_faults_and_cuts() {
         assert_eq!(&got, sha);
     }
 }
+
+/// The platform anchors the audit chain (#17): a local chain cut back and made consistent again
+/// (rows, head and checkpoint all fixed up, so nothing on the PC can tell) is found at the next
+/// sync, kept as an alarm, and the pending decisions still go up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_truncated_audit_chain_is_found_by_the_platforms_anchor() {
+    let p = platform(small_unit(), FaultConfig::default()).await;
+    let proxy = proxy(&p, LinkConfig::default()).await;
+    let mut s = logged_in(&p, &proxy.url()).await;
+    s.ensure_profile_id(|| "00112233445566778899aabbccddeeff".into())
+        .unwrap();
+    sync(&mut s, &proxy.url(), false).await.unwrap();
+    let ids = open_pending(&s, 4);
+    for (i, (id, v)) in ids.iter().take(3).enumerate() {
+        decide(&mut s, id, *v, &format!("anchor-{i}"));
+    }
+    let r = sync(&mut s, &proxy.url(), false).await.unwrap();
+    assert_eq!(r.audit_problem, None, "an honest chain: {r:?}");
+    assert_eq!(s.audit_problem().unwrap(), None);
+
+    // Cut back to the first entry, and make what is left look whole.
+    s.raw_connection()
+        .execute_batch(
+            "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;
+             DELETE FROM audit_log WHERE seq > 1;
+             UPDATE meta SET value = (SELECT seq || ':' || hash FROM audit_log WHERE seq = 1)
+               WHERE key IN ('audit_head', 'audit_checked');",
+        )
+        .unwrap();
+    assert!(s.verify_audit().unwrap().ok(), "the PC alone cannot tell");
+    let (id, v) = &ids[3];
+    decide(&mut s, id, *v, "anchor-after");
+    let r = sync(&mut s, &proxy.url(), false).await.unwrap();
+    let problem = r.audit_problem.expect("the anchor finds the cut");
+    assert!(
+        problem.contains("truncated") || problem.contains("rewritten"),
+        "{problem}"
+    );
+    assert_eq!(
+        s.audit_problem().unwrap().as_deref(),
+        Some(problem.as_str())
+    );
+    assert_eq!(r.applied, 1, "the decision still went up");
+}

@@ -75,6 +75,12 @@ pub fn exchange_salt() -> Result<([u8; 16], [u8; 7]), StoreError> {
     Ok((salt, prefix))
 }
 
+/// A profile's id for the platform's audit anchor: 128 random bits as 32 hex digits (not
+/// secret; the clock stands in when the OS source fails).
+pub fn profile_id() -> String {
+    format!("{:016x}{:016x}", u64_or_clock(), u64_or_clock())
+}
+
 /// 256 bits for a new profile's database key.
 pub fn database_key() -> Result<[u8; 32], StoreError> {
     let mut key = [0u8; 32];

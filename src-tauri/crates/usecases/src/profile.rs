@@ -14,7 +14,9 @@ pub struct Profile {
 /// use). The keyring backend is the shell's choice and must be installed before.
 pub fn open(home: &Home, name: &ProfileName) -> Result<Profile, StoreError> {
     let key = ids::database_key()?;
-    let store = Store::open(home, name, move || key)?;
+    let mut store = Store::open(home, name, move || key)?;
+    // The id the platform's audit anchor knows this profile by.
+    store.ensure_profile_id(ids::profile_id)?;
     let meta = store.profile_meta()?;
     Ok(Profile {
         name: name.clone(),

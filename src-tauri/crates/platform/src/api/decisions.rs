@@ -20,6 +20,40 @@ pub struct PushRequest {
     /// Decisions, oldest first (see `PushItem`); each is checked on its own.
     #[schema(value_type = Vec<PushItem>)]
     pub items: Vec<serde_json::Value>,
+    /// The head of the reviewer's local audit chain, so that a rewrite or a truncation on the
+    /// PC is found at the next sync. Optional (older clients send none).
+    #[serde(default)]
+    pub audit: Option<AuditHead>,
+}
+
+/// A local audit chain's head: its last entry's number and hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditHead {
+    /// The client profile's random id: 32 lowercase hexadecimal digits.
+    pub profile: String,
+    pub seq: u64,
+    /// SHA-256 of the head entry: 64 lowercase hexadecimal digits.
+    pub hash: String,
+}
+
+/// A chain head as the platform holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AuditSeen {
+    pub seq: u64,
+    pub hash: String,
+}
+
+/// What the platform says of a pushed audit head.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AuditAnswer {
+    /// `first` (nothing held before), `extended` (a later head) or `unchanged`: kept as the
+    /// new anchor. `rewound` (fewer entries than before) or `rewritten` (the same number of
+    /// entries, another hash): refused, the anchor stays as it was.
+    pub result: String,
+    /// The head held before this push (null the first time). The client checks that its own
+    /// entry with that number still has that hash; if not, its chain was rewritten.
+    pub previous: Option<AuditSeen>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -59,6 +93,60 @@ pub struct PushResult {
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PushResponse {
     pub results: Vec<PushResult>,
+    /// The answer to the request's `audit` head; absent when none was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<AuditAnswer>,
+}
+
+fn is_hex(s: &str, len: usize) -> bool {
+    s.len() == len
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Compares `head` with the anchor held for the reviewer's profile and keeps it when it
+/// extends the anchor.
+fn anchor(
+    tx: &Transaction<'_>,
+    who: &Reviewer,
+    head: &AuditHead,
+    now: &str,
+) -> Result<AuditAnswer, Problem> {
+    if !is_hex(&head.profile, 32) || !is_hex(&head.hash, 64) || i64::try_from(head.seq).is_err() {
+        return Err(Problem::unprocessable(
+            "audit: profile must be 32 and hash 64 lowercase hexadecimal digits",
+        ));
+    }
+    let previous: Option<AuditSeen> = tx
+        .query_row(
+            "SELECT seq, hash FROM audit_heads WHERE username = ?1 AND profile = ?2",
+            params![who.username, head.profile],
+            |r| {
+                Ok(AuditSeen {
+                    seq: u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0),
+                    hash: r.get(1)?,
+                })
+            },
+        )
+        .optional()?;
+    let result = match &previous {
+        None => "first",
+        Some(p) if head.seq < p.seq => "rewound",
+        Some(p) if head.seq == p.seq && head.hash != p.hash => "rewritten",
+        Some(p) if head.seq == p.seq => "unchanged",
+        Some(_) => "extended",
+    };
+    if matches!(result, "first" | "extended") {
+        tx.execute(
+            "INSERT INTO audit_heads (username, profile, seq, hash, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(username, profile) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, updated_at = excluded.updated_at",
+            params![who.username, head.profile, head.seq as i64, head.hash, now],
+        )?;
+    }
+    Ok(AuditAnswer {
+        result: result.to_owned(),
+        previous,
+    })
 }
 
 fn rejected(key: Option<String>, p: Problem) -> PushResult {
@@ -238,6 +326,22 @@ pub async fn push(
     body: Bytes,
 ) -> Result<Json<PushResponse>, Problem> {
     let req: PushRequest = parse_body(&body)?;
+    let audit = match req.audit {
+        None => None,
+        Some(head) => {
+            let who = who.clone();
+            Some(
+                state
+                    .db(move |conn| {
+                        let tx = conn.transaction()?;
+                        let answer = anchor(&tx, &who, &head, &chrono::Utc::now().to_rfc3339())?;
+                        tx.commit()?;
+                        Ok(answer)
+                    })
+                    .await?,
+            )
+        }
+    };
     let results = super::per_item(&state, who, req.items, one).await?;
-    Ok(Json(PushResponse { results }))
+    Ok(Json(PushResponse { results, audit }))
 }

@@ -24,7 +24,9 @@ use tower_http::decompression::RequestDecompressionLayer;
 
 pub use auth_routes::{LoginRequest, RefreshRequest, TokenResponse};
 
-pub use decisions::{PushItem, PushRequest, PushResponse, PushResult};
+pub use decisions::{
+    AuditAnswer, AuditHead, AuditSeen, PushItem, PushRequest, PushResponse, PushResult,
+};
 pub use findings::{FindingItem, FindingResult, FindingsRequest, FindingsResponse};
 pub use pull::{ChangesResponse, PullResponse};
 

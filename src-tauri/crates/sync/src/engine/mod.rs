@@ -44,6 +44,8 @@ pub struct SyncReport {
     pub bytes_down: u64,
     pub bytes_up: u64,
     pub clock_offset_secs: Option<i64>,
+    /// The platform's audit anchor showed the local chain rewritten or truncated.
+    pub audit_problem: Option<String>,
 }
 
 /// What a sync includes.

@@ -33,6 +33,15 @@ impl Engine<'_> {
                     decided_at: d.decided_at.clone(),
                 })
                 .collect();
+            // The chain's head goes with each push: the platform's anchor (#17).
+            let head = self
+                .store
+                .audit_head_for_push()?
+                .map(|h| crate::wire::AuditHead {
+                    profile: h.profile,
+                    seq: h.seq,
+                    hash: h.hash,
+                });
             let sent = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
             let counter = sent.clone();
             let attempts = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -40,10 +49,11 @@ impl Engine<'_> {
             let result = self
                 .call(move |c, t| {
                     let items = items.clone();
+                    let head = head.clone();
                     let counter = counter.clone();
                     attempts.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     async move {
-                        let (answer, bytes) = c.push(&t, &items).await?;
+                        let (answer, bytes) = c.push(&t, &items, head.as_ref()).await?;
                         counter.fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
                         Ok(answer)
                     }
@@ -58,6 +68,12 @@ impl Engine<'_> {
                     return Err(e);
                 }
             };
+            if let Some(a) = &response.audit {
+                let previous = a.previous.as_ref().map(|p| (p.seq, p.hash.as_str()));
+                if let Some(problem) = self.store.check_audit_anchor(&a.result, previous)? {
+                    self.report.audit_problem = Some(problem);
+                }
+            }
             let by_key: HashMap<String, PushResult> = response
                 .results
                 .into_iter()
