@@ -48,12 +48,41 @@ impl Problem {
         Problem::new(StatusCode::NOT_FOUND, "not-found", detail)
     }
 
+    /// A failure of the server's own: the detail goes to the server's log, the client reads
+    /// only that it was not its fault.
     pub fn internal(detail: impl Into<String>) -> Problem {
-        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", detail)
+        eprintln!("jxjy-platform: internal error: {}", detail.into());
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the server could not complete the request; try again later",
+        )
+    }
+
+    /// A body the client sent that does not fit the contract: what is wrong and where, without
+    /// echoing the client's values back.
+    pub fn invalid_body(e: &serde_json::Error) -> Problem {
+        Problem::unprocessable(describe(&e.to_string()))
     }
 
     pub fn status_code(&self) -> StatusCode {
         StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+/// serde's message without the offending value: `invalid type: string "x", expected u64 at
+/// line 1 column 9` becomes `invalid type, expected u64 at line 1 column 9`; `unknown variant
+/// `x`, expected one of …` keeps the expected values.
+fn describe(message: &str) -> String {
+    match message.split_once(", expected ") {
+        Some((head, expected)) => {
+            let kind = head.split([':', '`']).next().unwrap_or(head).trim();
+            format!("{kind}, expected {expected}")
+        }
+        None if message.starts_with("missing field") || message.starts_with("duplicate field") => {
+            message.to_owned()
+        }
+        None => "the body does not fit the schema".to_owned(),
     }
 }
 
@@ -99,4 +128,31 @@ pub async fn ensure_problem(response: axum::response::Response) -> axum::respons
         }
     }
     fixed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clients_values_are_not_echoed_and_the_servers_insides_not_told() {
+        let e = serde_json::from_str::<u64>("\"<script>x</script>\"").unwrap_err();
+        let p = Problem::invalid_body(&e);
+        let d = p.detail.unwrap_or_default();
+        assert!(!d.contains("script"), "{d}");
+        assert!(d.starts_with("invalid type, expected u64"), "{d}");
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        enum O {
+            Approve,
+        }
+        let e = serde_json::from_str::<O>("\"'; DROP TABLE x; --\"").unwrap_err();
+        let d = Problem::invalid_body(&e).detail.unwrap_or_default();
+        assert!(!d.contains("DROP"), "{d}");
+        assert!(d.contains("expected `approve`"), "{d}");
+        let p = Problem::internal("database: disk I/O error at /srv/p.db");
+        let d = p.detail.unwrap_or_default();
+        assert!(!d.contains("database") && !d.contains("/srv"), "{d}");
+        assert_eq!(p.status, 500);
+    }
 }

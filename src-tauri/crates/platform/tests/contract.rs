@@ -336,7 +336,7 @@ async fn evidence_ranges_etag_and_scope() {
     assert_eq!(past.headers()["content-range"], format!("bytes */{size}"));
     assert_problem(past, 416).await;
 
-    // Another unit's reviewer may not download it.
+    // Another unit's reviewer may not download it, nor tell it from a file that does not exist.
     let t2 = s.login(1).await;
     let r = client()
         .get(&url)
@@ -344,7 +344,7 @@ async fn evidence_ranges_etag_and_scope() {
         .send()
         .await
         .unwrap();
-    assert_problem(r, 403).await;
+    let other = assert_problem(r, 404).await;
     let r = client()
         .get(s.url(
             "/api/v1/evidence/1111111111111111111111111111111111111111111111111111111111111111",
@@ -353,7 +353,9 @@ async fn evidence_ranges_etag_and_scope() {
         .send()
         .await
         .unwrap();
-    assert_problem(r, 404).await;
+    let missing = assert_problem(r, 404).await;
+    assert_eq!(other["detail"], missing["detail"], "the same answer");
+    assert_eq!(other["title"], missing["title"]);
 }
 
 async fn push(s: &Server, token: &str, items: Value) -> PushResponse {
@@ -824,4 +826,26 @@ async fn the_audit_head_is_anchored_and_a_rewind_or_rewrite_is_answered() {
             .unwrap();
         assert_problem(r, 422).await;
     }
+}
+
+/// The unit is checked before the idempotency key is looked up (#21): replaying another unit's
+/// key for its declaration answers 403, never that unit's stored result.
+#[tokio::test]
+async fn another_units_key_replayed_learns_nothing() {
+    let s = start(Options::default()).await;
+    let (t1, t2) = (s.login(0).await, s.login(1).await);
+    let (d, _, _, _) = pull_all(&s, &t2.access_token, "U02", "declarations", 500).await;
+    let theirs = pending(&d)[0].clone();
+    let item = json!({"idempotency_key": "their-key", "declaration_id": theirs["id"],
+                      "declaration_version": theirs["version"], "outcome": "reject", "reason": "证明材料不清晰"});
+    let first = push(&s, &t2.access_token, json!([item])).await;
+    assert_eq!(first.results[0].result, "applied");
+    let replay = push(&s, &t1.access_token, json!([item])).await;
+    assert_eq!(replay.results[0].result, "rejected");
+    assert_eq!(
+        replay.results[0].problem.as_ref().map(|p| p.status),
+        Some(403)
+    );
+    assert!(replay.results[0].applied_version.is_none());
+    assert!(replay.results[0].declaration.is_none());
 }

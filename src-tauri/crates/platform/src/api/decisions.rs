@@ -188,27 +188,10 @@ fn one(
     };
     let item: PushItem = match serde_json::from_value(raw) {
         Ok(i) => i,
-        Err(e) => return Ok(rejected(Some(key), Problem::unprocessable(e.to_string()))),
+        Err(e) => return Ok(rejected(Some(key), Problem::invalid_body(&e))),
     };
-    let stored: Option<(String, String)> = tx
-        .query_row(
-            "SELECT declaration_id, result FROM decisions WHERE idempotency_key = ?1",
-            [&key],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    if let Some((decl, result)) = stored {
-        if decl != item.declaration_id {
-            return Ok(rejected(
-                Some(key),
-                Problem::unprocessable("this idempotency key was used for another declaration"),
-            ));
-        }
-        let mut replay: PushResult =
-            serde_json::from_str(&result).map_err(|e| Problem::internal(e.to_string()))?;
-        replay.result = "duplicate".into();
-        return Ok(replay);
-    }
+    // The unit is checked before anything else is looked up: a key replayed from another
+    // unit learns nothing of that unit's decisions.
     let row: Option<(String, i64, String, bool)> = tx
         .query_row(
             "SELECT unit_id, version, doc, deleted FROM declarations WHERE id = ?1",
@@ -227,6 +210,25 @@ fn one(
             Some(key),
             Problem::forbidden("the declaration belongs to another unit"),
         ));
+    }
+    let stored: Option<(String, String)> = tx
+        .query_row(
+            "SELECT declaration_id, result FROM decisions WHERE idempotency_key = ?1",
+            [&key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((decl, result)) = stored {
+        if decl != item.declaration_id {
+            return Ok(rejected(
+                Some(key),
+                Problem::unprocessable("this idempotency key was used for another declaration"),
+            ));
+        }
+        let mut replay: PushResult =
+            serde_json::from_str(&result).map_err(|e| Problem::internal(e.to_string()))?;
+        replay.result = "duplicate".into();
+        return Ok(replay);
     }
     if deleted {
         return Ok(conflict(&key, None, "the declaration was withdrawn"));

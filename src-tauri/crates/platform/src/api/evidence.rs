@@ -92,8 +92,10 @@ pub async fn download(
                     |r| r.get(0),
                 )
                 .optional()?;
+            // A file of another unit answers as one that does not exist: its hash cannot be
+            // used to learn what other units hold.
             if ours.is_none() {
-                return Err(Problem::forbidden("this file belongs to another unit"));
+                return Err(Problem::not_found("no evidence file with this SHA-256"));
             }
             Ok((sha, file))
         })

@@ -73,7 +73,7 @@ fn one(
     };
     let item: FindingItem = match serde_json::from_value(raw) {
         Ok(i) => i,
-        Err(e) => return Ok(rejected(Some(key), Problem::unprocessable(e.to_string()))),
+        Err(e) => return Ok(rejected(Some(key), Problem::invalid_body(&e))),
     };
     let stored: Option<String> = tx
         .query_row(

@@ -137,12 +137,17 @@ impl FromRequestParts<AppState> for Reviewer {
 /// Parses a JSON body: not JSON (or not UTF-8) is 400, the wrong shape is 422. Every request
 /// body of this API is an object (serde would otherwise accept a struct written as an array).
 pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| Problem::bad_request(format!("the body is not valid JSON: {e}")))?;
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        Problem::bad_request(format!(
+            "the body is not valid JSON (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
+    })?;
     if !value.is_object() {
         return Err(Problem::unprocessable("the body must be a JSON object"));
     }
-    serde_json::from_value(value).map_err(|e| Problem::unprocessable(e.to_string()))
+    serde_json::from_value(value).map_err(|e| Problem::invalid_body(&e))
 }
 
 /// Everything the server answers, with its middleware.
