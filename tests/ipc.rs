@@ -512,6 +512,24 @@ fn undo_over_ipc_returns_the_declaration_to_the_queue() {
     let s = invoke(w, "session", json!({})).unwrap();
     assert_eq!(s["requirement"]["public_hours"].as_f64(), Some(30.0));
     assert_eq!(s["requirement"]["professional_hours"].as_f64(), Some(60.0));
+
+    // Logging out ends the session on the platform too: the tokens held before stop working.
+    let profile = jxjy_store::ProfileName::new("undo").unwrap();
+    let held = jxjy_store::keys::load_tokens(&profile).unwrap().unwrap();
+    let out = invoke(w, "logout", json!({})).unwrap();
+    assert_eq!(out["logged_in"], false);
+    assert!(jxjy_store::keys::load_tokens(&profile).unwrap().is_none());
+    let status = tauri::async_runtime::block_on(async {
+        reqwest::Client::new()
+            .get(format!("{}/api/v1/rules?year=2019", p.url))
+            .bearer_auth(held.access.expose())
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    });
+    assert_eq!(status, 401, "the platform session ended");
 }
 
 #[test]

@@ -175,11 +175,37 @@ pub async fn login(state: AppStateRef<'_>, input: LoginInput) -> Result<SessionI
     .await
 }
 
-/// Forgets the platform tokens; the local data and unsent decisions stay.
+/// Ends the platform session (when the platform can be reached within a few seconds) and
+/// forgets the tokens; the local data and unsent decisions stay.
 #[tauri::command]
 pub async fn logout(state: AppStateRef<'_>) -> Result<SessionInfo, AppError> {
-    blocking(state.inner(), |s| {
+    let log = state.log.clone();
+    blocking(state.inner(), move |s| {
         s.worker.pause();
+        let server = s.store.profile_meta()?.server;
+        if let (Some(tokens), Some(server)) = (keys::load_tokens(&s.profile)?, server) {
+            let ended = Client::for_address(&server).and_then(|client| {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| jxjy_sync::SyncError::Transient(e.to_string()))?;
+                Ok(rt.block_on(async {
+                    tokio::time::timeout(
+                        std::time::Duration::from_secs(5),
+                        client.logout(tokens.access.expose()),
+                    )
+                    .await
+                }))
+            });
+            match ended {
+                Ok(Ok(Ok(()))) => log.info("platform session ended"),
+                // Offline or refused: the tokens are forgotten here all the same, and the
+                // platform ends the session when it expires.
+                Ok(Ok(Err(e))) => log.warn(&format!("platform logout failed: {e}")),
+                Ok(Err(_)) => log.warn("platform logout timed out"),
+                Err(e) => log.warn(&format!("platform logout skipped: {e}")),
+            }
+        }
         keys::delete_tokens(&s.profile)?;
         session_info(s)
     })

@@ -84,7 +84,18 @@ CREATE TABLE IF NOT EXISTS audit_heads (
 );
 ";
 
-/// Opens (and creates) the database.
+/// A login session: its tokens are rotated on refresh, all end with it, and it ends at the
+/// latest at `ends_at` however often it is refreshed.
+const SESSIONS: &str = "
+CREATE TABLE IF NOT EXISTS sessions (
+    id       TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    ends_at  INTEGER NOT NULL,
+    revoked  INTEGER NOT NULL DEFAULT 0
+);
+";
+
+/// Opens (and creates) the database; a database made before sessions existed gains them.
 pub fn open(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
     conn.execute_batch(
@@ -92,6 +103,21 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
          PRAGMA busy_timeout = 5000;",
     )?;
     conn.execute_batch(SCHEMA)?;
+    conn.execute_batch(SESSIONS)?;
+    let has_session: i64 = conn.query_row(
+        "SELECT count(*) FROM pragma_table_info('tokens') WHERE name = 'session'",
+        [],
+        |r| r.get(0),
+    )?;
+    if has_session == 0 {
+        // Tokens of before carry no session: they are dropped, their holders log in again.
+        conn.execute_batch(
+            "DELETE FROM tokens;
+             ALTER TABLE tokens ADD COLUMN session TEXT NOT NULL DEFAULT '';
+             ALTER TABLE tokens ADD COLUMN used INTEGER NOT NULL DEFAULT 0;
+             CREATE INDEX IF NOT EXISTS tokens_session ON tokens(session);",
+        )?;
+    }
     Ok(conn)
 }
 

@@ -11,3 +11,4 @@ pub mod manage;
 pub mod openapi;
 pub mod problem;
 pub mod seed;
+pub mod throttle;

@@ -29,6 +29,7 @@ impl Modify for Bearer {
     paths(
         api::auth_routes::login,
         api::auth_routes::refresh,
+        api::auth_routes::logout,
         api::rules::rules,
         api::pull::staff,
         api::pull::declarations,

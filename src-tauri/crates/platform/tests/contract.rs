@@ -849,3 +849,152 @@ async fn another_units_key_replayed_learns_nothing() {
     assert!(replay.results[0].applied_version.is_none());
     assert!(replay.results[0].declaration.is_none());
 }
+
+async fn refresh_with(s: &Server, token: &str) -> reqwest::Response {
+    client()
+        .post(s.url("/api/v1/auth/refresh"))
+        .json(&json!({"refresh_token": token}))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn rules_with(s: &Server, access: &str) -> u16 {
+    client()
+        .get(s.url("/api/v1/rules?year=2019"))
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// Sessions (#21): refreshing ends the old access token; a refresh token presented twice ends
+/// the whole session, the thief's tokens and the owner's alike; logout ends a session.
+#[tokio::test]
+async fn refresh_rotates_a_reused_refresh_token_ends_the_session_and_logout_works() {
+    let s = start(Options::default()).await;
+    let first = s.login(0).await;
+    let r = refresh_with(&s, &first.refresh_token).await;
+    assert_eq!(r.status(), 200);
+    let second: jxjy_platform::api::TokenResponse = r.json().await.unwrap();
+    assert_eq!(
+        rules_with(&s, &first.access_token).await,
+        401,
+        "the old access token ended"
+    );
+    assert_eq!(rules_with(&s, &second.access_token).await, 200);
+
+    // The first refresh token comes back (it was copied): the session ends for everyone.
+    assert_problem(refresh_with(&s, &first.refresh_token).await, 401).await;
+    assert_eq!(rules_with(&s, &second.access_token).await, 401);
+    assert_problem(refresh_with(&s, &second.refresh_token).await, 401).await;
+
+    // Logout ends a session; another session of the same reviewer goes on.
+    let a = s.login(0).await;
+    let b = s.login(0).await;
+    let out = client()
+        .post(s.url("/api/v1/auth/logout"))
+        .bearer_auth(&a.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 204);
+    assert_eq!(rules_with(&s, &a.access_token).await, 401);
+    assert_problem(refresh_with(&s, &a.refresh_token).await, 401).await;
+    assert_eq!(rules_with(&s, &b.access_token).await, 200);
+    let again = client()
+        .post(s.url("/api/v1/auth/logout"))
+        .bearer_auth(&a.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(again, 401).await;
+}
+
+/// A session ends at its absolute lifetime however it is refreshed (#21).
+#[tokio::test]
+async fn a_session_has_an_absolute_lifetime() {
+    let s = start(Options {
+        config: Config {
+            session_ttl_secs: 2,
+            ..Config::default()
+        },
+        ..Options::default()
+    })
+    .await;
+    let t = s.login(0).await;
+    assert!(
+        t.expires_in <= 2,
+        "the access token ends with the session: {}",
+        t.expires_in
+    );
+    // Past the session's end (the server's clock is whole seconds): refused.
+    let mut refresh = t.refresh_token.clone();
+    let mut refused = false;
+    for _ in 0..40 {
+        let r = refresh_with(&s, &refresh).await;
+        if r.status() == 401 {
+            refused = true;
+            break;
+        }
+        let next: jxjy_platform::api::TokenResponse = r.json().await.unwrap();
+        refresh = next.refresh_token;
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(
+        refused,
+        "refreshing kept the session alive past its lifetime"
+    );
+}
+
+/// Failed logins of one account make it wait, growing, with Retry-After; the right password
+/// after the wait works (no permanent lockout); other accounts are not slowed (#21).
+#[tokio::test]
+async fn failed_logins_slow_down_that_account_only() {
+    let s = start(Options::default()).await;
+    let login = |user: String, password: String| {
+        let url = s.url("/api/v1/auth/login");
+        async move {
+            client()
+                .post(url)
+                .json(&json!({"username": user, "password": password}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let (u0, u1) = (s.accounts[0].clone(), s.accounts[1].clone());
+    for _ in 0..3 {
+        assert_problem(login(u0.username.clone(), "wrong".into()).await, 401).await;
+    }
+    let slowed = login(u0.username.clone(), u0.password.clone()).await;
+    assert_eq!(slowed.status(), 429);
+    let wait: u64 = slowed.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&wait), "{wait}");
+    let p = assert_problem(slowed, 429).await;
+    assert!(
+        p["detail"].as_str().unwrap().contains("failed logins"),
+        "{p}"
+    );
+    // Another account is not held up.
+    assert_eq!(
+        login(u1.username.clone(), u1.password.clone())
+            .await
+            .status(),
+        200
+    );
+    // After the wait, the right password works.
+    tokio::time::sleep(std::time::Duration::from_secs(wait + 1)).await;
+    assert_eq!(
+        login(u0.username.clone(), u0.password.clone())
+            .await
+            .status(),
+        200
+    );
+}

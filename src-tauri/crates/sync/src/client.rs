@@ -233,6 +233,24 @@ impl Client {
         .await
     }
 
+    /// Ends the session of `access_token` on the platform (its refresh token stops working too).
+    pub async fn logout(&self, access_token: &str) -> Result<(), SyncError> {
+        let r = self
+            .http
+            .post(self.url("/api/v1/auth/logout"))
+            .bearer_auth(access_token)
+            .send()
+            .await
+            .map_err(|e| SyncError::Transient(format!("the logout: {e}")))?;
+        match r.status().as_u16() {
+            200..=299 | 401 => Ok(()),
+            s => Err(SyncError::Refused {
+                status: s,
+                detail: "the platform refused the logout".into(),
+            }),
+        }
+    }
+
     pub async fn refresh(&self, refresh_token: &str) -> Result<Answer<TokenResponse>, SyncError> {
         let body = serde_json::json!({"refresh_token": refresh_token});
         self.json(

@@ -35,6 +35,10 @@ pub use pull::{ChangesResponse, PullResponse};
 pub struct Config {
     pub access_ttl_secs: i64,
     pub refresh_ttl_secs: i64,
+    /// A session's absolute lifetime: refreshing never takes it past this.
+    pub session_ttl_secs: i64,
+    /// Password checks at once (each Argon2id check holds 19 MiB for a moment).
+    pub max_password_checks: usize,
     pub max_page: usize,
     pub default_page: usize,
     pub max_batch: usize,
@@ -46,6 +50,8 @@ impl Default for Config {
         Config {
             access_ttl_secs: 3600,
             refresh_ttl_secs: 30 * 24 * 3600,
+            session_ttl_secs: 30 * 24 * 3600,
+            max_password_checks: 4,
             max_page: 5000,
             default_page: 500,
             max_batch: 500,
@@ -58,12 +64,20 @@ impl Default for Config {
 pub struct AppState {
     db: Arc<Mutex<Connection>>,
     pub config: Arc<Config>,
+    /// Password checks run off the database lock, this many at once.
+    pub password_checks: Arc<tokio::sync::Semaphore>,
+    /// Failed logins per account, for the growing delay.
+    pub failures: Arc<crate::throttle::AccountThrottle>,
 }
 
 impl AppState {
     pub fn new(conn: Connection, config: Config) -> AppState {
         AppState {
             db: Arc::new(Mutex::new(conn)),
+            password_checks: Arc::new(tokio::sync::Semaphore::new(
+                config.max_password_checks.max(1),
+            )),
+            failures: Arc::new(crate::throttle::AccountThrottle::new(10_000)),
             config: Arc::new(config),
         }
     }
@@ -194,6 +208,7 @@ pub fn router(state: AppState, faults: Arc<Faults>, limiter: Arc<RateLimiter>) -
         );
     Router::new()
         .route("/api/v1/auth/login", post(auth_routes::login))
+        .route("/api/v1/auth/logout", post(auth_routes::logout))
         .route("/api/v1/auth/refresh", post(auth_routes::refresh))
         .route("/api/v1/rules", get(rules::rules))
         .route("/api/v1/units/{unit_id}/staff", get(pull::staff))
