@@ -171,6 +171,9 @@ fn too_many(retry_after: u64) -> Response {
     r
 }
 
+/// At most this many addresses are tracked at once.
+const MAX_BUCKETS: usize = 10_000;
+
 /// A token bucket per client address.
 pub struct RateLimiter {
     per_sec: f64,
@@ -194,6 +197,17 @@ impl RateLimiter {
             return None;
         }
         let mut buckets = self.buckets.lock().ok()?;
+        if buckets.len() >= MAX_BUCKETS && !buckets.contains_key(&who) {
+            // A bucket that has filled up again is the same as none: those go, so the map
+            // stays bounded however many addresses come.
+            let (per_sec, burst) = (self.per_sec, self.burst);
+            buckets.retain(|_, (t, last)| {
+                *t + now.duration_since(*last).as_secs_f64() * per_sec < burst
+            });
+            if buckets.len() >= MAX_BUCKETS {
+                return Some(1);
+            }
+        }
         let (tokens, last) = buckets.entry(who).or_insert((self.burst, now));
         *tokens =
             (*tokens + now.duration_since(*last).as_secs_f64() * self.per_sec).min(self.burst);
@@ -221,6 +235,18 @@ pub async fn rate_limit(limiter: Arc<RateLimiter>, req: Request, next: Next) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_address_map_stays_bounded() {
+        let l = RateLimiter::new(1.0, 2.0);
+        let t0 = Instant::now();
+        for i in 0..(MAX_BUCKETS as u32 + 500) {
+            let ip = IpAddr::from(i.to_be_bytes());
+            // Each address a second apart: the older buckets have filled up again.
+            let _ = l.take(Some(ip), t0 + std::time::Duration::from_secs(u64::from(i)));
+        }
+        assert!(l.buckets.lock().map(|b| b.len()).unwrap_or(usize::MAX) <= MAX_BUCKETS);
+    }
 
     #[test]
     fn shares_add_up_in_order() {
