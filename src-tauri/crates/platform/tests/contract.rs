@@ -385,8 +385,22 @@ async fn push_is_idempotent_and_reports_conflicts() {
     let (decls, _, _, _) = pull_all(&s, &t.access_token, "U01", "declarations", 500).await;
     let p = pending(&decls);
     let (d0, d1, d2) = (&p[0], &p[1], &p[2]);
+    // An approval in another category than the declaration's is refused.
+    let other = if d0["category"] == "public" {
+        "professional"
+    } else {
+        "public"
+    };
+    let wrong = json!({"idempotency_key": "k-0", "declaration_id": d0["id"], "declaration_version": d0["version"],
+                       "outcome": "approve", "credited_hours": 12, "category": other});
+    let refused = push(&s, &t.access_token, json!([wrong])).await;
+    assert_eq!(refused.results[0].result, "rejected");
+    assert_eq!(
+        refused.results[0].problem.as_ref().map(|p| p.status),
+        Some(422)
+    );
     let approve = json!({"idempotency_key": "k-1", "declaration_id": d0["id"], "declaration_version": d0["version"],
-                         "outcome": "approve", "credited_hours": 12, "category": "professional"});
+                         "outcome": "approve", "credited_hours": 12, "category": d0["category"]});
     let first = push(&s, &t.access_token, json!([approve])).await;
     assert_eq!(first.results[0].result, "applied");
     let v = first.results[0].applied_version.unwrap();

@@ -270,6 +270,14 @@ fn one(
     if let Some(why) = invalid {
         return Ok(rejected(Some(key), Problem::unprocessable(why)));
     }
+    if let (Outcome::Approve, Some(category)) = (item.outcome, item.category) {
+        if category != declaration.category {
+            return Ok(rejected(
+                Some(key),
+                Problem::unprocessable("the category is not the declaration's"),
+            ));
+        }
+    }
     declaration.status = match item.outcome {
         Outcome::Approve => Status::UnitApproved,
         Outcome::Return => Status::Returned,
