@@ -215,7 +215,7 @@ fn main() {
             Some(base),
         );
     }
-    report(
+    let opens_p50 = report(
         "open (keyring key + migration check)",
         opens,
         Some(300.0),
@@ -257,6 +257,53 @@ fn main() {
         writes,
         Some(5.0),
         None,
+    );
+
+    // 100,000 audit entries (audited ID readings; fsync off while filling): the first open
+    // after them walks them all once, every later open only the checkpoint entry (#17).
+    let staff_id = input.staff[0].id.clone();
+    store
+        .raw_connection()
+        .execute_batch("PRAGMA synchronous = OFF;")
+        .unwrap();
+    let t = Instant::now();
+    for _ in 0..100_000 {
+        store.reveal_id_number(&staff_id, "bench", now).unwrap();
+    }
+    println!(
+        "audit: 100,000 entries added in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    drop(store);
+    let t = Instant::now();
+    let s = Store::open(&home, &profile, || unreachable!("key exists")).unwrap();
+    let first = t.elapsed();
+    assert!(s.audit_at_open().ok());
+    drop(s);
+    let mut later = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let s = Store::open(&home, &profile, || unreachable!("key exists")).unwrap();
+        later.push(t.elapsed());
+        assert!(s.audit_at_open().ok());
+    }
+    println!(
+        "open right after 100,000 new audit entries (they are all checked once): {:.0} ms",
+        first.as_secs_f64() * 1000.0
+    );
+    report(
+        "open with 100,000 audit entries checked before (checkpoint)",
+        later,
+        Some(300.0),
+        Some(opens_p50),
+    );
+    let store = Store::open(&home, &profile, || unreachable!("key exists")).unwrap();
+    let t = Instant::now();
+    assert!(store.verify_audit().unwrap().ok());
+    println!(
+        "jxjy audit verify: the whole chain of {} entries in {:.0} ms",
+        store.audit_at_open().entries,
+        t.elapsed().as_secs_f64() * 1000.0
     );
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
