@@ -1012,3 +1012,51 @@ async fn failed_logins_slow_down_that_account_only() {
         200
     );
 }
+
+/// The document says what the server does (#21 item 1, first part): errors are
+/// problem+json, query parameters are in the query with their real optionality, an evidence
+/// hash has its pattern, and every operation lists 429 and every protected one 401.
+#[test]
+fn the_document_is_exact_about_errors_and_parameters() {
+    let doc: Value = serde_json::from_str(&jxjy_platform::openapi::document_text()).unwrap();
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            let responses = op["responses"].as_object().unwrap();
+            assert!(responses.contains_key("429"), "{method} {path}");
+            if op.get("security").is_some() {
+                assert!(responses.contains_key("401"), "{method} {path}");
+            }
+            for (status, answer) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    let content = answer["content"].as_object().unwrap();
+                    assert_eq!(
+                        content.keys().collect::<Vec<_>>(),
+                        vec!["application/problem+json"],
+                        "{method} {path} {status}"
+                    );
+                }
+            }
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap();
+                let in_path = path.contains(&format!("{{{name}}}"));
+                assert_eq!(
+                    p["in"],
+                    if in_path { "path" } else { "query" },
+                    "{path} {name}"
+                );
+            }
+        }
+    }
+    assert!(operations >= 10);
+    let year = &doc["paths"]["/api/v1/rules"]["get"]["parameters"][0];
+    assert_eq!(
+        (year["name"].as_str(), year["required"].as_bool()),
+        (Some("year"), Some(true))
+    );
+    let since = &doc["paths"]["/api/v1/units/{unit_id}/staff"]["get"]["parameters"][1];
+    assert_eq!(since["required"], false);
+    let sha = &doc["paths"]["/api/v1/evidence/{sha256}"]["get"]["parameters"][0];
+    assert_eq!(sha["schema"]["pattern"], "^[0-9a-f]{64}$");
+}

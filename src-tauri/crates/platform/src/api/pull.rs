@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PullQuery {
     /// The cursor of the last page applied; absent for a first pull.
     pub since: Option<String>,
@@ -204,6 +205,7 @@ pub async fn declarations(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ChangesQuery {
     /// The roster cursor of the last sync; absent for a first pull.
     pub staff_since: Option<String>,

@@ -8,6 +8,7 @@ use jxjy_core::RuleSet;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RulesQuery {
     /// The reviewed year.
     pub year: i32,
