@@ -569,6 +569,9 @@ fn adopt_snapshot(
     if let Some(rules) = &m.rules {
         set(&format!("rules_{}", m.review_year), rules)?;
     }
+    // The snapshot's rules serve offline; they never stand in for the platform's: the next
+    // sync that reaches the platform fetches them again (#17).
+    tx.execute("DELETE FROM meta WHERE key = 'rules_fetched_at'", [])?;
     set("snapshot_imported_at", &now.to_rfc3339())?;
     for c in &m.cursors {
         tx.execute(

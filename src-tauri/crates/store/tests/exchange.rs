@@ -146,3 +146,27 @@ fn a_snapshot_presetting_plain_http_elsewhere_is_refused() {
         }
     }
 }
+
+/// A snapshot's rules serve offline but never stand in for the platform's (#17): importing one
+/// makes the next sync that reaches the platform fetch the rules again, however recent the
+/// last fetch was.
+#[test]
+fn a_snapshot_import_makes_the_next_sync_fetch_the_rules_again() {
+    let mut a = owned("snap-rules-a", "reviewer01");
+    a.set_meta(
+        "rules_2019",
+        &serde_json::to_string(&jxjy_core::RuleSet::for_year(2019).unwrap()).unwrap(),
+    )
+    .unwrap();
+    let mut file = Vec::new();
+    a.export_snapshot(&mut file, &seal(), now()).unwrap();
+    let mut b = owned("snap-rules-b", "reviewer01");
+    b.set_meta("rules_fetched_at", &now().to_rfc3339()).unwrap();
+    b.import_exchange(&file[..], PASS, "reviewer01", now())
+        .unwrap();
+    assert_eq!(b.meta("rules_fetched_at").unwrap(), None);
+    assert!(
+        b.meta("rules_2019").unwrap().is_some(),
+        "kept for offline work"
+    );
+}
