@@ -28,7 +28,7 @@ use webdriver::{Driver, DriverProcess, Session};
 /// declarations, evaluated.
 fn fill(home: &Home, staff: usize) {
     let profile = ProfileName::new("default").unwrap();
-    let mut store = jxjy_usecases::profile::open(home, &profile).unwrap().store;
+    let mut store = jxjy_usecases::profile::open(home, &profile).unwrap();
     let input = generate(&SynthParams {
         staff,
         declarations_per_staff: 10,

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 /// Opens a profile's store; a new profile gets a fresh 256-bit key from the OS.
 pub fn open_store(home: &Home, profile: &ProfileName) -> Result<Store, StoreError> {
-    Ok(jxjy_usecases::profile::open(home, profile)?.store)
+    jxjy_usecases::profile::open(home, profile)
 }
 
 pub struct Session {

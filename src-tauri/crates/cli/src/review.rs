@@ -58,10 +58,9 @@ fn open_any(common: &Common) -> Result<Store, Failure> {
     keys::install(backend);
     let home = Home::from_env().map_err(|e| anyhow!(e))?;
     let profile = ProfileName::new(&common.profile).map_err(Failure::input)?;
-    Ok(jxjy_usecases::profile::open(&home, &profile)
+    jxjy_usecases::profile::open(&home, &profile)
         .with_context(|| format!("cannot open profile `{}`", common.profile))
-        .map_err(Failure::from)?
-        .store)
+        .map_err(Failure::from)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {

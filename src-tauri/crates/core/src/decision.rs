@@ -111,26 +111,22 @@ pub fn cannot_decide(status: Status, withdrawn: bool, evaluated: bool) -> Option
     }
 }
 
-/// Why an item cannot be approved in a batch (in Chinese), or None when it can: only open,
-/// unflagged, evaluated declarations pending unit review qualify.
+/// Why an item cannot be approved in a batch (in Chinese), or None when it can: it must be
+/// decidable at all (`cannot_decide`), open, and unflagged.
 pub fn batch_skip_reason(
     status: Status,
     review_state: crate::states::ReviewState,
     withdrawn: bool,
     evaluated: Option<&DeclarationResult>,
-) -> Option<&'static str> {
-    if withdrawn {
-        Some("申报已撤回")
-    } else if status != Status::PendingUnitReview {
-        Some("不在“待单位初审”状态")
+) -> Option<String> {
+    if let Some(why) = cannot_decide(status, withdrawn, evaluated.is_some()) {
+        Some(why)
     } else if review_state != crate::states::ReviewState::Open {
-        Some("已审核或有冲突，须逐条处理")
+        Some("已审核或有冲突，须逐条处理".to_owned())
+    } else if evaluated.is_some_and(|e| !e.flags.is_empty()) {
+        Some("有疑点标记，须逐条审核".to_owned())
     } else {
-        match evaluated {
-            None => Some("尚未核算学时"),
-            Some(e) if !e.flags.is_empty() => Some("有疑点标记，须逐条审核"),
-            Some(_) => None,
-        }
+        None
     }
 }
 

@@ -96,13 +96,6 @@ states! {
     }
 }
 
-impl DecisionState {
-    /// Whether the decision is still on this PC only (and so may be undone).
-    pub fn is_local(self) -> bool {
-        self == DecisionState::Pending
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

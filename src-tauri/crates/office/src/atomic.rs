@@ -5,8 +5,8 @@
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-/// Wraps an I/O error with the path it concerns.
-fn at(path: &Path, what: &str, e: std::io::Error) -> std::io::Error {
+/// Wraps an I/O error with the path it concerns (`cannot <what> <path>: <error>`).
+pub fn at(path: &Path, what: &str, e: std::io::Error) -> std::io::Error {
     std::io::Error::new(e.kind(), format!("cannot {what} {}: {e}", path.display()))
 }
 

@@ -59,16 +59,20 @@ fn entry_hash(
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn head(conn: &Connection) -> Result<Option<(i64, String)>, StoreError> {
+/// A `seq:hash` point of the chain kept in `meta` under `key`.
+fn point(conn: &Connection, key: &str) -> Result<Option<(i64, String)>, StoreError> {
     let value: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| {
-            r.get(0)
-        })
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
         .optional()?;
     Ok(value.and_then(|v| {
         let (seq, hash) = v.split_once(':')?;
         Some((seq.parse().ok()?, hash.to_owned()))
     }))
+}
+
+/// The chain's head as stored beside it.
+fn head(conn: &Connection) -> Result<Option<(i64, String)>, StoreError> {
+    point(conn, "audit_head")
 }
 
 /// Appends one entry inside the caller's transaction.
@@ -155,17 +159,7 @@ pub fn verify(conn: &Connection) -> Result<AuditReport, StoreError> {
 
 /// Where the last verification that found the chain intact ended: `(seq, hash)`.
 fn checkpoint(conn: &Connection) -> Result<Option<(i64, String)>, StoreError> {
-    let value: Option<String> = conn
-        .query_row(
-            "SELECT value FROM meta WHERE key = 'audit_checked'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(value.and_then(|v| {
-        let (seq, hash) = v.split_once(':')?;
-        Some((seq.parse().ok()?, hash.to_owned()))
-    }))
+    point(conn, "audit_checked")
 }
 
 /// Verifies what was added since the last verification (the whole chain the first time): the

@@ -71,7 +71,10 @@ impl Store {
                     credited_hours: e.credited_hours,
                     category: e.category,
                 }),
-                (reason, _) => skipped.push(skip(reason.unwrap_or("尚未核算学时"))),
+                (reason, _) => skipped.push(BatchSkip {
+                    id: id.clone(),
+                    reason: reason.unwrap_or_else(|| "尚未核算学时".to_owned()),
+                }),
             }
         }
         let total_hours = eligible.iter().map(|i| i.credited_hours).sum();

@@ -168,18 +168,14 @@ impl Store {
         };
         for (id, state) in members {
             // Only the batch's own decision: a later one made on the item stays.
-            if state != DecisionState::Pending.code() {
-                if state != DecisionState::Withdrawn.code()
-                    && state != DecisionState::Superseded.code()
-                {
-                    result.kept.push(id);
-                }
-                continue;
-            }
-            match undo_tx(&tx, &id, actor, now) {
-                Ok(_) => result.undone.push(id),
-                Err(StoreError::CannotUndo { .. }) => result.kept.push(id),
-                Err(e) => return Err(e),
+            match DecisionState::parse(&state) {
+                Some(DecisionState::Pending) => match undo_tx(&tx, &id, actor, now) {
+                    Ok(_) => result.undone.push(id),
+                    Err(StoreError::CannotUndo { .. }) => result.kept.push(id),
+                    Err(e) => return Err(e),
+                },
+                Some(DecisionState::Withdrawn | DecisionState::Superseded) => {}
+                _ => result.kept.push(id),
             }
         }
         tx.commit()?;

@@ -9,6 +9,10 @@ use common::{approve, fill, key_from, now, open};
 use jxjy_store::queries::QueueFilter;
 use jxjy_store::Store;
 
+fn reopen(home: &jxjy_store::Home, p: &jxjy_store::ProfileName) -> Store {
+    Store::open(home, p, key_from(1)).unwrap()
+}
+
 /// Who edits the file drops the append-only triggers first.
 const UNGUARD: &str = "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;";
 
@@ -35,14 +39,14 @@ fn an_untouched_profile_opens_clean_and_each_open_checks_only_what_is_new() {
     fill(&mut store, 10, 5, 4);
     decide_some(&mut store, 3, "a");
     drop(store);
-    let store = Store::open(&home, &p, key_from(1)).unwrap();
+    let store = reopen(&home, &p);
     let r = store.audit_at_open();
     assert!(r.ok(), "{r:?}");
     assert_eq!(r.entries, 3);
     let mut store = store;
     decide_some(&mut store, 2, "b");
     drop(store);
-    let store = Store::open(&home, &p, key_from(1)).unwrap();
+    let store = reopen(&home, &p);
     assert!(store.audit_at_open().ok());
     assert_eq!(store.audit_at_open().entries, 5);
 }
@@ -54,7 +58,7 @@ fn removing_every_entry_with_the_head_is_found_at_the_next_open() {
     decide_some(&mut store, 3, "a");
     drop(store);
     // Opened once: the chain is verified and the checkpoint set.
-    let store = Store::open(&home, &p, key_from(1)).unwrap();
+    let store = reopen(&home, &p);
     assert!(store.audit_at_open().ok());
     store
         .raw_connection()
@@ -66,7 +70,7 @@ fn removing_every_entry_with_the_head_is_found_at_the_next_open() {
     assert!(store.verify_audit().unwrap().ok());
     drop(store);
     // …but the next open knows entry 3 was verified before.
-    let store = Store::open(&home, &p, key_from(1)).unwrap();
+    let store = reopen(&home, &p);
     let problem = store.audit_at_open().problem.clone().unwrap();
     assert!(
         problem.contains("entry 3, verified before, was changed or removed"),
@@ -80,7 +84,7 @@ fn a_changed_new_entry_and_a_truncation_are_found_at_open() {
     fill(&mut store, 10, 5, 4);
     decide_some(&mut store, 2, "a");
     drop(store);
-    let mut store = Store::open(&home, &p, key_from(1)).unwrap();
+    let mut store = reopen(&home, &p);
     assert!(store.audit_at_open().ok());
     decide_some(&mut store, 2, "b");
     store
@@ -90,7 +94,7 @@ fn a_changed_new_entry_and_a_truncation_are_found_at_open() {
         ))
         .unwrap();
     drop(store);
-    let store = Store::open(&home, &p, key_from(1)).unwrap();
+    let store = reopen(&home, &p);
     let problem = store.audit_at_open().problem.clone().unwrap();
     assert_eq!(problem, "entry 4 was changed");
 
@@ -99,7 +103,7 @@ fn a_changed_new_entry_and_a_truncation_are_found_at_open() {
     fill(&mut store, 10, 5, 4);
     decide_some(&mut store, 3, "a");
     drop(store);
-    let store = Store::open(&home, &p, key_from(1)).unwrap();
+    let store = reopen(&home, &p);
     assert!(store.audit_at_open().ok());
     store
         .raw_connection()
@@ -109,6 +113,6 @@ fn a_changed_new_entry_and_a_truncation_are_found_at_open() {
         ))
         .unwrap();
     drop(store);
-    let store = Store::open(&home, &p, key_from(1)).unwrap();
+    let store = reopen(&home, &p);
     assert!(!store.audit_at_open().ok());
 }

@@ -12,15 +12,9 @@ pub enum UseCaseError {
     Office(#[from] OfficeError),
     #[error("cannot write the spreadsheet: {0}")]
     Xlsx(#[from] jxjy_office::XlsxError),
-    /// A file operation; the message names the file.
+    /// A file operation; the message names the file (`jxjy_office::atomic::at`).
     #[error(transparent)]
     File(#[from] std::io::Error),
-    #[error("{what}: {source}")]
-    Io {
-        what: String,
-        #[source]
-        source: std::io::Error,
-    },
     /// Something the reviewer asked for that cannot be done as asked.
     #[error("{en}")]
     Input { en: String, zh: String },
@@ -34,13 +28,6 @@ impl UseCaseError {
         }
     }
 
-    pub fn io(what: impl Into<String>, source: std::io::Error) -> UseCaseError {
-        UseCaseError::Io {
-            what: what.into(),
-            source,
-        }
-    }
-
     /// The same codes as `StoreError::code`.
     pub fn code(&self) -> &'static str {
         match self {
@@ -48,7 +35,7 @@ impl UseCaseError {
             UseCaseError::Office(
                 OfficeError::Read(_) | OfficeError::Sheet(_) | OfficeError::Limit { .. },
             ) => "invalid_input",
-            UseCaseError::Office(_) | UseCaseError::Io { .. } | UseCaseError::File(_) => "io",
+            UseCaseError::Office(_) | UseCaseError::File(_) => "io",
             UseCaseError::Xlsx(_) => "internal",
             UseCaseError::Input { .. } => "invalid_input",
         }
@@ -74,7 +61,6 @@ impl UseCaseError {
             UseCaseError::Store(e) => e.message_zh(),
             UseCaseError::Office(e) => e.message_zh(),
             UseCaseError::Xlsx(_) => "生成表格失败".to_owned(),
-            UseCaseError::Io { source, .. } => format!("文件读写失败：{source}"),
             UseCaseError::File(e) => format!("文件读写失败：{e}"),
             UseCaseError::Input { zh, .. } => zh.clone(),
         }

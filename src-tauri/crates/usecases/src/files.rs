@@ -26,8 +26,7 @@ pub fn stamped(
     ext: &str,
     local_now: chrono::DateTime<chrono::Local>,
 ) -> Result<PathBuf, UseCaseError> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| UseCaseError::io(format!("cannot create {}", dir.display()), e))?;
+    std::fs::create_dir_all(dir).map_err(|e| jxjy_office::atomic::at(dir, "create", e))?;
     Ok(dir.join(format!(
         "{stem}-{}.{ext}",
         local_now.format("%Y%m%d-%H%M%S")

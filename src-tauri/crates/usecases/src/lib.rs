@@ -17,4 +17,3 @@ pub mod roster;
 pub mod spotcheck;
 
 pub use error::UseCaseError;
-pub use profile::Profile;

@@ -66,8 +66,7 @@ pub fn export_pack(
         view.pack.year,
         local_now.format("%Y%m%d-%H%M%S")
     );
-    std::fs::create_dir_all(dir)
-        .map_err(|e| UseCaseError::io(format!("cannot create {}", dir.display()), e))?;
+    std::fs::create_dir_all(dir).map_err(|e| jxjy_office::atomic::at(dir, "create", e))?;
     let today = local_now.format("%Y-%m-%d").to_string();
     let files = pack::write_pack(dir, &name, &view, meta.unit_name(), &today, |sha| {
         store.open_evidence(sha).ok()
