@@ -24,11 +24,24 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 use webdriver::{Driver, DriverProcess, Session};
 
+/// The bench profiles' unlock secret.
+const SECRET: &str = "24681357";
+
+/// Types the unlock secret as the reviewer does (the start-up figures include the Argon2id
+/// unwrap of the database key).
+async fn unlock(s: &Session) {
+    s.fill("input[data-test=unlock-secret]", SECRET).await;
+    let button = s.wait("[data-test=unlock]", 10).await;
+    s.click(&button).await;
+}
+
 /// A logged-in profile (offline: the platform address points nowhere) with `staff × 10`
 /// declarations, evaluated.
 fn fill(home: &Home, staff: usize) {
     let profile = ProfileName::new("default").unwrap();
-    let mut store = jxjy_usecases::profile::open(home, &profile).unwrap();
+    let mut store = jxjy_usecases::profile::set_up(home, &profile, SECRET)
+        .unwrap()
+        .store;
     let input = generate(&SynthParams {
         staff,
         declarations_per_staff: 10,
@@ -297,6 +310,8 @@ async fn measure(app: &str, home: &Path) -> Figures {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let t0 = Instant::now();
     let s = Driver::new(4444).session(app).await;
+    s.wait("input[data-test=unlock-secret]", 60).await;
+    unlock(&s).await;
     s.wait("[data-test=queue-row][data-id]", 60).await;
     let start_wall_ms = t0.elapsed().as_secs_f64() * 1000.0;
     let start_page_ms = s
@@ -389,9 +404,16 @@ async fn first_sync(app: &str, root: &Path) -> FirstSync {
         .await;
     s.fill("input[data-test=username]", &account.username).await;
     s.fill("input[data-test=password]", &account.password).await;
+    s.fill("input[data-test=new-secret]", SECRET).await;
+    s.fill("input[data-test=new-secret-again]", SECRET).await;
     let login = s.wait("[data-test=login]", 10).await;
     let t = Instant::now();
     s.click(&login).await;
+    // The recovery code shows once, over the first sync's progress.
+    let noted = s.wait("[data-test=recovery-noted]", 30).await;
+    s.click(&noted).await;
+    let done = s.wait("[data-test=recovery-done]", 5).await;
+    s.click(&done).await;
     s.wait_for(
         "the first sync",
         "document.querySelector('[data-test=start-review]')?.textContent.trim() === '开始审核'",

@@ -92,8 +92,20 @@ async fn run() {
         .await;
     s.fill("input[data-test=username]", &account.username).await;
     s.fill("input[data-test=password]", "wrong").await;
+    // A new profile chooses its unlock secret at its first login.
+    s.fill("input[data-test=new-secret]", SECRET).await;
+    s.fill("input[data-test=new-secret-again]", SECRET).await;
     let login = s.wait("[data-test=login]", 10).await;
     s.click(&login).await;
+    // The profile was set up before the login was tried: its recovery code shows once.
+    let code = s.wait("[data-test=recovery-code]", 20).await;
+    let code = s.text(&code).await;
+    assert_eq!(code.trim().len(), 29, "{code}");
+    shot(&s, &screenshots, "00-recovery-code").await;
+    let noted = s.wait("[data-test=recovery-noted]", 5).await;
+    s.click(&noted).await;
+    let done = s.wait("[data-test=recovery-done]", 5).await;
+    s.click(&done).await;
     let err = s.wait("[data-test=login-error]", 20).await;
     let message = s.text(&err).await;
     assert!(message.contains("用户名或密码不正确"), "{message}");
@@ -293,10 +305,31 @@ async fn run() {
         shot(&s, &screenshots, "07-conflicts").await;
     }
 
+    // The lock button: only the unlock screen; a wrong secret is refused; the right one
+    // brings the queue back.
+    let lock = s.wait("[data-test=lock]", 10).await;
+    s.click(&lock).await;
+    s.wait("[data-test=unlock-screen]", 20).await;
+    let rows = s
+        .script("return document.querySelectorAll('[data-test=queue-row]').length")
+        .await;
+    assert_eq!(rows, 0, "nothing of the profile behind the unlock screen");
+    shot(&s, &screenshots, "12-locked").await;
+    s.fill("input[data-test=unlock-secret]", "00000000").await;
+    let unlock = s.wait("[data-test=unlock]", 5).await;
+    s.click(&unlock).await;
+    s.wait("[data-test=unlock-error]", 20).await;
+    s.fill("input[data-test=unlock-secret]", SECRET).await;
+    s.click(&unlock).await;
+    s.wait("[data-test=queue-row][data-id]", 30).await;
+
     s.close().await;
     drop(driver);
     cleanup(&home);
 }
+
+/// The unlock secret the reviewer chooses at the first login.
+const SECRET: &str = "24681357";
 
 fn cleanup(home: &Path) {
     let _ = std::fs::remove_dir_all(home);

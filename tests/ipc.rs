@@ -143,6 +143,16 @@ fn invoke(w: &Window, cmd: &str, args: Value) -> Result<Value, Value> {
     request(w, cmd, args).map(|b| b.deserialize::<Value>().unwrap())
 }
 
+/// Every test profile's unlock secret.
+const SECRET: &str = "24681357";
+
+/// Gives a new profile its secret and opens it, as the login screen does; the session.
+fn set_up(w: &Window, name: &str) -> Value {
+    let info = invoke(w, "profile_set_up", json!({"name": name, "secret": SECRET})).unwrap();
+    assert_eq!(info["recovery_code"].as_str().unwrap().len(), 29, "{info}");
+    info["session"].clone()
+}
+
 impl Harness {
     /// Waits for the end of a sync and gives its state event.
     fn sync_finished(&self) -> Value {
@@ -211,9 +221,24 @@ fn review_flow_over_ipc_against_the_reference_platform() {
     let err = invoke(w, "queue", json!({"filter": {}})).unwrap_err();
     assert_eq!(err["code"], "no_profile");
 
-    let s = invoke(w, "profile_open", json!({"name": "reviewer-1"})).unwrap();
+    let err = invoke(
+        w,
+        "profile_open",
+        json!({"name": "reviewer-1", "secret": SECRET}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err["code"], "no_unlock_secret",
+        "a new profile first chooses its secret"
+    );
+    let s = set_up(w, "reviewer-1");
     assert_eq!(s["logged_in"], false);
-    let err = invoke(w, "profile_open", json!({"name": "../evil"})).unwrap_err();
+    let err = invoke(
+        w,
+        "profile_set_up",
+        json!({"name": "../evil", "secret": SECRET}),
+    )
+    .unwrap_err();
     assert_eq!(err["code"], "invalid_input");
 
     let login = |password: &str| {
@@ -408,7 +433,7 @@ fn a_decision_wakes_the_sync_worker_and_a_batch_goes_up_in_one_push() {
         ..test_schedule()
     });
     let w = &h.w;
-    invoke(w, "profile_open", json!({"name": "wake"})).unwrap();
+    set_up(w, "wake");
     invoke(
         w,
         "login",
@@ -470,7 +495,7 @@ fn undo_over_ipc_returns_the_declaration_to_the_queue() {
     let p = platform();
     let h = app();
     let w = &h.w;
-    invoke(w, "profile_open", json!({"name": "undo"})).unwrap();
+    set_up(w, "undo");
     invoke(
         w,
         "login",
@@ -574,7 +599,7 @@ fn spot_checks_exports_and_exchange_files_over_ipc() {
     let p = platform();
     let h = app();
     let w = &h.w;
-    invoke(w, "profile_open", json!({"name": "office-1"})).unwrap();
+    set_up(w, "office-1");
     invoke(
         w,
         "login",
@@ -683,7 +708,7 @@ fn spot_checks_exports_and_exchange_files_over_ipc() {
     )
     .unwrap();
     let bytes = std::fs::read(snap["path"].as_str().unwrap()).unwrap();
-    let s = invoke(w, "profile_open", json!({"name": "regiment"})).unwrap();
+    let s = set_up(w, "regiment");
     assert_eq!(s["offline_ready"], false);
     let import = |bytes: &[u8], pass: &str| {
         let id = upload_in_pieces(w, bytes, 64 * 1024);
@@ -751,11 +776,16 @@ fn spot_checks_exports_and_exchange_files_over_ipc() {
 #[test]
 fn a_second_app_on_the_same_data_folder_opens_no_profile() {
     let first = app();
-    invoke(&first.w, "profile_open", json!({"name": "one"})).unwrap();
+    set_up(&first.w, "one");
     let second = app_at(jxjy_store::Home::new(&first.home), test_schedule());
     let start = invoke(&second.w, "app_start", json!({})).unwrap();
     assert_eq!(start["already_running"], true);
-    let err = invoke(&second.w, "profile_open", json!({"name": "one"})).unwrap_err();
+    let err = invoke(
+        &second.w,
+        "profile_open",
+        json!({"name": "one", "secret": SECRET}),
+    )
+    .unwrap_err();
     assert_eq!(err["code"], "already_running");
     assert!(
         err["message"].as_str().unwrap().contains("另一个窗口"),
@@ -766,5 +796,184 @@ fn a_second_app_on_the_same_data_folder_opens_no_profile() {
     assert_eq!(
         invoke(&first.w, "session", json!({})).unwrap()["profile"],
         "one"
+    );
+}
+
+/// The profile opens only with its secret; a lock (the button, idle) closes it with nothing
+/// lost; a wrong secret opens nothing; the recovery code sets a new secret.
+#[test]
+fn a_locked_profile_answers_nothing_until_unlocked_and_loses_nothing() {
+    use jxjy_review::state::AppState;
+    use std::sync::Arc;
+    use tauri::Manager;
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let p = platform();
+    let h = app();
+    let w = &h.w;
+    let (tx, locked_events) = mpsc::channel();
+    h._app.listen_any(jxjy_review::LOCKED_EVENT, move |e| {
+        let _ = tx.send(e.payload().to_owned());
+    });
+
+    // A weak secret is refused, and nothing is created.
+    let err = invoke(
+        w,
+        "profile_set_up",
+        json!({"name": "lock", "secret": "1234"}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_input", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("至少6位数字"),
+        "{err}"
+    );
+    let state = invoke(w, "profile_lock_state", json!({"name": "lock"})).unwrap();
+    assert_eq!(state, "new");
+    let info = invoke(
+        w,
+        "profile_set_up",
+        json!({"name": "lock", "secret": SECRET}),
+    )
+    .unwrap();
+    let recovery = info["recovery_code"].as_str().unwrap().to_owned();
+    assert_eq!(
+        invoke(w, "profile_lock_state", json!({"name": "lock"})).unwrap(),
+        "protected"
+    );
+    let err = invoke(
+        w,
+        "profile_set_up",
+        json!({"name": "lock", "secret": "13579246"}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err["code"], "not_allowed",
+        "a second set-up cannot replace the secret"
+    );
+
+    invoke(
+        w,
+        "login",
+        json!({"input": {"server": p.url, "username": p.account.username, "password": p.account.password, "year": 2019}}),
+    )
+    .unwrap();
+    assert!(h.sync_finished()["error"].is_null());
+    let page = invoke(
+        w,
+        "queue",
+        json!({"filter": {"status": "pending_unit_review", "review_state": "open", "flagged": false, "limit": 1}}),
+    )
+    .unwrap();
+    let id = page["rows"][0]["id"].as_str().unwrap().to_owned();
+    invoke(
+        w,
+        "decide",
+        json!({"input": {"declaration_id": id, "outcome": "approve"}}),
+    )
+    .unwrap();
+
+    // The lock button: every command of the profile answers "locked".
+    assert_eq!(invoke(w, "lock", json!({})).unwrap(), "lock");
+    for (cmd, args) in [
+        ("queue", json!({"filter": {}})),
+        ("session", json!({})),
+        ("dashboard", json!({})),
+        ("sync_now", json!({"evidence_first": null})),
+    ] {
+        let err = invoke(w, cmd, args).unwrap_err();
+        assert_eq!(err["code"], "locked", "{cmd}: {err}");
+    }
+    // Wrong secrets open nothing (the first two do not wait yet).
+    for _ in 0..2 {
+        let err = invoke(
+            w,
+            "profile_open",
+            json!({"name": "lock", "secret": "99999999"}),
+        )
+        .unwrap_err();
+        assert_eq!(err["code"], "wrong_secret", "{err}");
+        assert_eq!(
+            invoke(w, "queue", json!({"filter": {}})).unwrap_err()["code"],
+            "locked"
+        );
+    }
+    let s = invoke(w, "profile_open", json!({"name": "lock", "secret": SECRET})).unwrap();
+    assert_eq!(s["logged_in"], true, "the platform login outlives a lock");
+    let dash = invoke(w, "dashboard", json!({})).unwrap();
+    assert_eq!(
+        dash["pending_upload"], 1,
+        "the decision made before the lock is kept"
+    );
+    // The worker came back with the unlock: the decision goes up.
+    invoke(w, "sync_now", json!({"evidence_first": null})).unwrap();
+    let done = h.sync_finished();
+    assert_eq!(done["report"]["applied"], 1, "{done}");
+
+    // Idle: the watcher's check with the time passed in locks and tells the window.
+    let app_state = h._app.state::<Arc<AppState>>().inner().clone();
+    let now = std::time::Instant::now();
+    assert!(!app_state.lock_if_idle(now).unwrap(), "not idle yet");
+    let err = invoke(w, "idle_lock_set", json!({"minutes": 0})).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    assert!(invoke(w, "idle_lock_set", json!({"minutes": 121})).is_err());
+    assert_eq!(
+        invoke(w, "idle_lock_set", json!({"minutes": 30})).unwrap(),
+        30
+    );
+    assert_eq!(
+        invoke(w, "app_start", json!({})).unwrap()["idle_lock_minutes"],
+        30
+    );
+    let later = std::time::Instant::now() + Duration::from_secs(29 * 60);
+    assert!(!app_state.lock_if_idle(later).unwrap(), "29 of 30 minutes");
+    invoke(w, "activity", json!({})).unwrap();
+    let later = std::time::Instant::now() + Duration::from_secs(30 * 60 + 1);
+    assert!(app_state.lock_if_idle(later).unwrap());
+    let event = locked_events.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(event, "\"lock\"");
+    assert_eq!(
+        invoke(w, "queue", json!({"filter": {}})).unwrap_err()["code"],
+        "locked"
+    );
+
+    // The recovery code: a wrong one opens nothing; the right one sets a new secret and a new
+    // code, and the old secret and code stop working.
+    let err = invoke(
+        w,
+        "profile_recover",
+        json!({"name": "lock", "code": "00000-00000-00000-00000-00000", "new_secret": "13579246"}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "wrong_secret", "{err:?}");
+    let info = invoke(
+        w,
+        "profile_recover",
+        json!({"name": "lock", "code": recovery.to_lowercase(), "new_secret": "13579246"}),
+    )
+    .unwrap();
+    assert_ne!(info["recovery_code"].as_str().unwrap(), recovery);
+    assert_eq!(info["session"]["logged_in"], true);
+    invoke(w, "lock", json!({})).unwrap();
+    let err = invoke(w, "profile_open", json!({"name": "lock", "secret": SECRET})).unwrap_err();
+    assert_ne!(err["code"], Value::Null);
+    assert!(
+        err["code"] == "wrong_secret" || err["code"] == "unlock_throttled",
+        "the old secret: {err}"
+    );
+    let err = invoke(
+        w,
+        "profile_recover",
+        json!({"name": "lock", "code": recovery, "new_secret": "11223344"}),
+    )
+    .unwrap_err();
+    assert!(
+        err["code"] == "wrong_secret" || err["code"] == "unlock_throttled",
+        "the old code: {err}"
+    );
+    let conn = jxjy_platform::db::open(&p.db).unwrap();
+    assert_eq!(
+        jxjy_platform::manage::decisions(&conn).unwrap().len(),
+        1,
+        "applied once"
     );
 }

@@ -14,6 +14,14 @@ pub enum ErrorCode {
     RuleSet,
     /// No reviewer profile is open.
     NoProfile,
+    /// The profile is locked: the page shows the unlock screen.
+    Locked,
+    /// The profile has no unlock secret yet: the reviewer chooses one.
+    NoUnlockSecret,
+    /// The unlock secret or recovery code is wrong; the next try waits longer.
+    WrongSecret,
+    /// Too many wrong tries: wait before the next (nothing was deleted).
+    UnlockThrottled,
     /// The profile has no platform login yet, or it expired.
     NotLoggedIn,
     /// The database key is not in the OS keyring.
@@ -107,6 +115,10 @@ fn store_code(e: &StoreError) -> ErrorCode {
 fn code_of(code: &str) -> ErrorCode {
     match code {
         "key_missing" => ErrorCode::KeyMissing,
+        "locked" => ErrorCode::Locked,
+        "no_unlock_secret" => ErrorCode::NoUnlockSecret,
+        "wrong_secret" => ErrorCode::WrongSecret,
+        "unlock_throttled" => ErrorCode::UnlockThrottled,
         "wrong_key" => ErrorCode::WrongKey,
         "keyring" => ErrorCode::Keyring,
         "database_too_new" => ErrorCode::DatabaseTooNew,

@@ -5,6 +5,7 @@ pub mod applog;
 pub mod bindings;
 pub mod commands;
 pub mod error;
+pub mod idle;
 pub mod instance;
 pub mod memory;
 pub mod render_env;
@@ -35,11 +36,39 @@ pub fn attach<R: Runtime>(handle: &AppHandle<R>, home: jxjy_store::Home, schedul
             eprintln!("cannot send a sync event to the window: {e}");
         }
     });
-    let state = AppState::new(home, emit, schedule);
+    let h = handle.clone();
+    let on_lock: state::OnLock = Arc::new(move |profile: &str| {
+        if let Err(e) = h.emit(LOCKED_EVENT, profile) {
+            eprintln!("cannot tell the window of the lock: {e}");
+        }
+    });
+    let state = Arc::new(AppState::new(home, emit, on_lock, schedule));
     if !state.instance.another() {
         commands::upload::clear(state.home.root());
     }
-    handle.manage(Arc::new(state));
+    watch_idle(Arc::downgrade(&state));
+    handle.manage(state);
+}
+
+/// The event that says the profile locked itself (idle); its payload is the profile's name.
+pub const LOCKED_EVENT: &str = "locked";
+
+/// Checks every few seconds whether the reviewer has been away long enough to lock; ends
+/// with the app.
+fn watch_idle(state: std::sync::Weak<AppState>) {
+    let spawned = std::thread::Builder::new()
+        .name("jxjy-idle".into())
+        .spawn(move || loop {
+            std::thread::sleep(std::time::Duration::from_secs(5));
+            let Some(state) = state.upgrade() else { return };
+            if let Err(e) = state.lock_if_idle(std::time::Instant::now()) {
+                state.log.error(&format!("idle lock: {}", e.message));
+            }
+        });
+    if let Err(e) = spawned {
+        // Without the watcher the lock button and Ctrl+L still lock; say so loudly.
+        eprintln!("cannot start the idle lock: {e}");
+    }
 }
 
 /// Registers the app's commands and state on any runtime, so tests can use the mock runtime.
@@ -55,7 +84,13 @@ pub fn setup<R: Runtime>(
         })
         .invoke_handler(tauri::generate_handler![
             commands::session::app_start,
+            commands::session::profile_lock_state,
             commands::session::profile_open,
+            commands::session::profile_set_up,
+            commands::session::profile_recover,
+            commands::session::lock,
+            commands::session::activity,
+            commands::session::idle_lock_set,
             commands::session::session,
             commands::session::login,
             commands::session::logout,

@@ -1,21 +1,25 @@
 //! What the app holds while it runs: the data folder, the log, and the open profile (its store
 //! connection for the review screens and its sync worker). Store work runs on tokio's blocking
-//! pool, never on the UI thread.
+//! pool, never on the UI thread. A profile is open only between its unlock and its lock: the
+//! unwrapped database key lives in the session and nowhere else.
 
 use crate::applog::AppLog;
 use crate::error::{AppError, ErrorCode};
+use crate::idle::{IdleClock, IdleMinutes};
 use crate::sync_worker::{Emit, Schedule, SyncWorker};
-use jxjy_store::{Home, ProfileName, Store, StoreError};
+use jxjy_store::{DbKey, Home, ProfileName, Store};
+use jxjy_usecases::profile::Opening;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
-/// Opens a profile's store; a new profile gets a fresh 256-bit key from the OS.
-pub fn open_store(home: &Home, profile: &ProfileName) -> Result<Store, StoreError> {
-    jxjy_usecases::profile::open(home, profile)
-}
+/// Tells the window that the profile was locked (idle): it shows the unlock screen.
+pub type OnLock = Arc<dyn Fn(&str) + Send + Sync>;
 
 pub struct Session {
     pub profile: ProfileName,
     pub store: Store,
+    /// The unwrapped database key: zeroized when the session ends (a lock, a switch, quit).
+    pub key: DbKey,
     pub worker: SyncWorker,
     /// Roster corrections checked and shown, waiting for the reviewer's confirmation.
     pub pending_roster: Option<(u64, Vec<jxjy_core::roster_fix::RosterCorrection>)>,
@@ -30,7 +34,11 @@ pub struct AppState {
     pub exports: std::path::PathBuf,
     /// Whether another app already has this data folder open.
     pub instance: crate::instance::Instance,
+    pub on_lock: OnLock,
     session: Mutex<Option<Session>>,
+    /// The profile whose session a lock ended: commands answer "locked" until it is unlocked.
+    locked: Mutex<Option<ProfileName>>,
+    idle: Mutex<IdleClock>,
 }
 
 /// `JXJY_EXPORT_DIR`, else `~/Documents/继续教育初审`, else a folder beside the profiles.
@@ -46,15 +54,19 @@ pub fn exports_dir(home: &Home) -> std::path::PathBuf {
 }
 
 impl AppState {
-    pub fn new(home: Home, emit: Emit, schedule: Schedule) -> AppState {
+    pub fn new(home: Home, emit: Emit, on_lock: OnLock, schedule: Schedule) -> AppState {
+        let idle = IdleClock::new(IdleMinutes::load(home.root()), Instant::now());
         AppState {
             exports: exports_dir(&home),
             instance: crate::instance::claim(home.root()),
             home,
             log: Arc::new(AppLog::default()),
             emit,
+            on_lock,
             schedule,
             session: Mutex::new(None),
+            locked: Mutex::new(None),
+            idle: Mutex::new(idle),
         }
     }
 
@@ -64,26 +76,46 @@ impl AppState {
             .map_err(|_| AppError::internal("session lock poisoned"))
     }
 
-    /// Opens `profile` (creating it on first use), closing the one open before.
-    pub fn open_profile(&self, profile: ProfileName) -> Result<(), AppError> {
+    fn locked_name(&self) -> Result<std::sync::MutexGuard<'_, Option<ProfileName>>, AppError> {
+        self.locked
+            .lock()
+            .map_err(|_| AppError::internal("lock state poisoned"))
+    }
+
+    fn idle_clock(&self) -> Result<std::sync::MutexGuard<'_, IdleClock>, AppError> {
+        self.idle
+            .lock()
+            .map_err(|_| AppError::internal("idle clock poisoned"))
+    }
+
+    /// Refuses to open anything while another window holds the data folder.
+    pub fn check_single(&self) -> Result<(), AppError> {
         if self.instance.another() {
             return Err(AppError::new(
                 ErrorCode::AlreadyRunning,
                 "继续教育学时初审已在另一个窗口中打开，请切换到该窗口",
             ));
         }
+        Ok(())
+    }
+
+    /// Starts the session of a profile just unlocked (or set up), ending the one open before:
+    /// a switch locks the profile left.
+    pub fn start_session(&self, profile: ProfileName, opening: Opening) -> Result<(), AppError> {
+        self.check_single()?;
         let mut g = self.lock()?;
         // The old worker stops (and its connection closes) before the new one starts.
         *g = None;
-        let store = open_store(&self.home, &profile)?;
+        let Opening { store, key, .. } = opening;
         if let Err(e) = self.log.open(&self.home.profile_dir(&profile).join("logs")) {
             eprintln!("cannot open the log file: {e}");
         }
         self.log
-            .info(&format!("profile `{}` opened", profile.as_str()));
+            .info(&format!("profile `{}` unlocked", profile.as_str()));
         let worker = SyncWorker::start(
             self.home.clone(),
             profile.clone(),
+            key.duplicate(),
             self.emit.clone(),
             self.log.clone(),
             self.schedule,
@@ -95,10 +127,64 @@ impl AppState {
         *g = Some(Session {
             profile,
             store,
+            key,
             worker,
             pending_roster: None,
         });
+        *self.locked_name()? = None;
+        self.idle_clock()?.touched(Instant::now());
         Ok(())
+    }
+
+    /// Ends the open session: the store closes, the sync worker stops (a sync in flight is
+    /// cancelled; what it had not sent stays in the outbox) and the key is zeroized. Returns the
+    /// profile locked, if one was open.
+    pub fn lock_session(&self) -> Result<Option<String>, AppError> {
+        let mut g = self.lock()?;
+        let Some(session) = g.take() else {
+            return Ok(self.locked_name()?.as_ref().map(|p| p.as_str().to_owned()));
+        };
+        let name = session.profile.clone();
+        drop(session);
+        drop(g);
+        self.log
+            .info(&format!("profile `{}` locked", name.as_str()));
+        let shown = name.as_str().to_owned();
+        *self.locked_name()? = Some(name);
+        Ok(Some(shown))
+    }
+
+    /// The reviewer did something (a key, a click): the idle clock starts again.
+    pub fn touched(&self, now: Instant) -> Result<(), AppError> {
+        self.idle_clock()?.touched(now);
+        Ok(())
+    }
+
+    pub fn idle_minutes(&self) -> Result<IdleMinutes, AppError> {
+        Ok(self.idle_clock()?.minutes())
+    }
+
+    /// Changes (and remembers) how long without input locks the profile.
+    pub fn set_idle_minutes(&self, minutes: IdleMinutes, now: Instant) -> Result<(), AppError> {
+        minutes.save(self.home.root())?;
+        let mut clock = self.idle_clock()?;
+        clock.set_minutes(minutes);
+        clock.touched(now);
+        Ok(())
+    }
+
+    /// Locks the open profile when the reviewer has been away for the chosen time; the window
+    /// hears of it. Called by the idle watcher with the time passed in.
+    pub fn lock_if_idle(&self, now: Instant) -> Result<bool, AppError> {
+        if !self.idle_clock()?.is_idle(now) || self.lock()?.is_none() {
+            return Ok(false);
+        }
+        let Some(name) = self.lock_session()? else {
+            return Ok(false);
+        };
+        self.log.info("locked after the idle time");
+        (self.on_lock)(&name);
+        Ok(true)
     }
 
     /// The profile opened last time if it still exists, else the only profile there is (one
@@ -123,9 +209,15 @@ impl AppState {
         f: impl FnOnce(&mut Session) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
         let mut g = self.lock()?;
-        let s = g
-            .as_mut()
-            .ok_or_else(|| AppError::new(ErrorCode::NoProfile, "尚未打开审核档案"))?;
+        let Some(s) = g.as_mut() else {
+            if let Some(p) = self.locked_name()?.as_ref() {
+                return Err(AppError::new(
+                    ErrorCode::Locked,
+                    format!("档案“{}”已锁定，请输入解锁密码", p.as_str()),
+                ));
+            }
+            return Err(AppError::new(ErrorCode::NoProfile, "尚未打开审核档案"));
+        };
         f(s)
     }
 }

@@ -8,7 +8,7 @@
 use crate::applog::AppLog;
 use crate::error::{AppError, ErrorCode};
 use jxjy_store::sync_state::SyncStatus;
-use jxjy_store::{Home, ProfileName, Store};
+use jxjy_store::{DbKey, Home, ProfileName, Store};
 use jxjy_sync::engine::{SyncOptions, SyncReport};
 use jxjy_sync::{CancelToken, Client, Engine, Progress};
 use serde::Serialize;
@@ -121,6 +121,8 @@ pub struct SyncWorker {
 struct Ctx {
     home: Home,
     profile: ProfileName,
+    /// The unlocked profile's key for the worker's own connection; zeroized when it stops.
+    key: DbKey,
     emit: Emit,
     log: Arc<AppLog>,
     cancel: Arc<Mutex<CancelToken>>,
@@ -236,7 +238,7 @@ impl Ctx {
             };
             burst.clear();
             if store.is_none() {
-                match crate::state::open_store(&self.home, &self.profile) {
+                match jxjy_usecases::profile::open_with_key(&self.home, &self.profile, &self.key) {
                     Ok(s) => store = Some(s),
                     Err(e) => {
                         self.log
@@ -305,6 +307,7 @@ impl SyncWorker {
     pub fn start(
         home: Home,
         profile: ProfileName,
+        key: DbKey,
         emit: Emit,
         log: Arc<AppLog>,
         schedule: Schedule,
@@ -315,6 +318,7 @@ impl SyncWorker {
         let ctx = Ctx {
             home,
             profile,
+            key,
             emit,
             log,
             cancel: cancel.clone(),

@@ -1,7 +1,7 @@
 // The app-wide state: start info, the open profile, and the sync bar's state from events.
 import { reactive } from "vue";
 import type { Dashboard, Progress, SessionInfo, StartInfo, SyncState } from "./bindings";
-import { api, onSync } from "./ipc";
+import { api, onLocked, onSync } from "./ipc";
 
 export const app = reactive({
   start: null as StartInfo | null,
@@ -12,6 +12,9 @@ export const app = reactive({
   /** Bumped after each sync and decision, so screens reload what they show. */
   dataVersion: 0,
   error: null as string | null,
+  /** The profile whose unlock screen shows (locked, or chosen and not yet open). The screen
+   *  stays up after a set-up, over the open session, until the recovery code is noted. */
+  locked: null as string | null,
 });
 
 let listening = false;
@@ -19,6 +22,7 @@ let listening = false;
 export async function listenToSync() {
   if (listening) return;
   listening = true;
+  await onLocked((profile) => forgetSession(profile));
   await onSync((e) => {
     if (e.kind === "progress") {
       const { kind: _kind, ...p } = e;
@@ -56,14 +60,47 @@ export async function refreshDashboard() {
   }
 }
 
-/** Opens a profile; the sync state and the counts follow without holding up the queue. */
-export async function openProfile(name: string) {
-  app.session = await api.profileOpen(name);
+/** A profile just opened: the sync state and the counts follow without holding up the queue. */
+function opened(session: SessionInfo) {
+  app.session = session;
   void api.syncState().then((s) => {
     app.sync ??= s;
   });
   void refreshDashboard();
   app.dataVersion++;
+}
+
+/** Unlocks a profile with its secret. */
+export async function openProfile(name: string, secret: string) {
+  opened(await api.profileOpen(name, secret));
+}
+
+/** Gives a profile its first secret (or a new one, with the recovery code); returns the
+ *  recovery code to show once. */
+export async function setUpProfile(name: string, secret: string, recoveryCode: string | null = null): Promise<string> {
+  const info = recoveryCode === null ? await api.profileSetUp(name, secret) : await api.profileRecover(name, recoveryCode, secret);
+  opened(info.session);
+  return info.recovery_code;
+}
+
+/** Reloads what the open session shows (after an import changed the unit or the reviewer). */
+export async function refreshSession() {
+  if (app.session) app.session = await api.session();
+}
+
+/** Leaves nothing of the profile on the page: after a lock (the button, Ctrl+L, idle, a switch). */
+export function forgetSession(profile: string | null) {
+  app.session = null;
+  app.dashboard = null;
+  app.sync = null;
+  app.progress = null;
+  app.locked = profile;
+}
+
+/** Locks the open profile now; `then` names the profile whose unlock screen shows next. */
+export async function lockNow(then: string | null = null) {
+  const name = await api.lock();
+  forgetSession(then ?? name ?? app.session?.profile ?? null);
 }
 
 /** After a decision: the screens reload, and the counts (pending, conflicts) with them. */

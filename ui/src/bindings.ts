@@ -1,7 +1,7 @@
 // Generated from the Rust types by `cargo test --test bindings` (UPDATE_BINDINGS=1 to write).
 // Do not edit: CI fails when this file and the Rust types differ.
 
-export type ErrorCode = "invalid_input" | "rule_set" | "no_profile" | "not_logged_in" | "key_missing" | "wrong_key" | "keyring" | "database_too_new" | "io" | "not_found" | "stale" | "not_allowed" | "evidence" | "unsupported_file" | "database" | "offline" | "refused" | "bad_data" | "cancelled" | "busy" | "wrong_passphrase" | "file_refused" | "already_running" | "internal";
+export type ErrorCode = "invalid_input" | "rule_set" | "no_profile" | "locked" | "no_unlock_secret" | "wrong_secret" | "unlock_throttled" | "not_logged_in" | "key_missing" | "wrong_key" | "keyring" | "database_too_new" | "io" | "not_found" | "stale" | "not_allowed" | "evidence" | "unsupported_file" | "database" | "offline" | "refused" | "bad_data" | "cancelled" | "busy" | "wrong_passphrase" | "file_refused" | "already_running" | "internal";
 
 export type AppError = { code: ErrorCode, message: string, };
 
@@ -19,7 +19,19 @@ started_at_ms: number,
 /**
  * Another window of the app has this data folder open; this one only says so.
  */
-already_running: boolean, };
+already_running: boolean, 
+/**
+ * Minutes without input before the open profile locks.
+ */
+idle_lock_minutes: IdleMinutes, 
+/**
+ * The idle lock's shortest and longest time, in minutes.
+ */
+idle_lock_range: [number, number], 
+/**
+ * What a new unlock secret must be, to show beside its fields.
+ */
+secret_rule: string, };
 
 export type SessionInfo = { profile: string, logged_in: boolean, 
 /**
@@ -37,6 +49,16 @@ requirement: Requirement,
  * page shows an alarm.
  */
 audit_problem: string | null, };
+
+export type SetUpInfo = { session: SessionInfo, 
+/**
+ * Five groups of five characters: the page shows it once, to write down or print.
+ */
+recovery_code: string, };
+
+export type LockState = "new" | "needs_secret" | "protected";
+
+export type IdleMinutes = number;
 
 export type Requirement = { public_hours: Hours, professional_hours: Hours, };
 

@@ -20,6 +20,7 @@ import {
   ElLoading,
   ElOption,
   ElPagination,
+  ElPopover,
   ElProgress,
   ElRadio,
   ElRadioButton,
@@ -56,6 +57,7 @@ import "element-plus/theme-chalk/el-message.css";
 import "element-plus/theme-chalk/el-message-box.css";
 import "element-plus/theme-chalk/el-option.css";
 import "element-plus/theme-chalk/el-pagination.css";
+import "element-plus/theme-chalk/el-popover.css";
 import "element-plus/theme-chalk/el-progress.css";
 import "element-plus/theme-chalk/el-radio.css";
 import "element-plus/theme-chalk/el-radio-button.css";
@@ -69,7 +71,7 @@ import "element-plus/theme-chalk/el-tooltip.css";
 
 const COMPONENTS = [
   ElAlert, ElBadge, ElButton, ElCard, ElCheckbox, ElCol, ElConfigProvider, ElDatePicker, ElDialog, ElEmpty,
-  ElForm, ElFormItem, ElInput, ElInputNumber, ElOption, ElPagination, ElProgress, ElRadio, ElRadioButton,
+  ElForm, ElFormItem, ElInput, ElInputNumber, ElOption, ElPagination, ElPopover, ElProgress, ElRadio, ElRadioButton,
   ElRadioGroup, ElRow, ElSelect, ElTable, ElTableColumn, ElTag,
 ];
 

@@ -26,6 +26,8 @@ import type {
   SpotcheckInput,
   Written,
   LoginInput,
+  LockState,
+  SetUpInfo,
   QueueFilter,
   QueuePage,
   RosterFilter,
@@ -103,7 +105,14 @@ export function emptyFilter(): QueueFilter {
 
 export const api = {
   appStart: () => call<StartInfo>("app_start"),
-  profileOpen: (name: string) => call<SessionInfo>("profile_open", { name }),
+  profileLockState: (name: string) => call<LockState>("profile_lock_state", { name }),
+  profileOpen: (name: string, secret: string) => call<SessionInfo>("profile_open", { name, secret }),
+  profileSetUp: (name: string, secret: string) => call<SetUpInfo>("profile_set_up", { name, secret }),
+  profileRecover: (name: string, code: string, newSecret: string) =>
+    call<SetUpInfo>("profile_recover", { name, code, new_secret: newSecret }),
+  lock: () => call<string | null>("lock"),
+  activity: () => call<null>("activity"),
+  idleLockSet: (minutes: number) => call<number>("idle_lock_set", { minutes }),
   session: () => call<SessionInfo>("session"),
   login: (input: LoginInput) => call<SessionInfo>("login", { input }),
   logout: () => call<SessionInfo>("logout"),
@@ -137,6 +146,11 @@ export const api = {
   exchangeImport: (upload: string, passphrase: string) => call<ImportReport>("exchange_import", { input: { upload, passphrase } }),
   uploadProgress: (upload: string) => call<UploadProgress | null>("upload_progress", { upload }),
 };
+
+/** The app locked the profile by itself (idle): the payload is the profile's name. */
+export function onLocked(handler: (profile: string) => void): Promise<UnlistenFn> {
+  return listen<string>("locked", (e) => handler(e.payload));
+}
 
 export function onSync(handler: (e: SyncEvent) => void): Promise<UnlistenFn> {
   return listen<SyncEvent>("sync", (e) => handler(e.payload));

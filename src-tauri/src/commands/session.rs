@@ -2,12 +2,17 @@
 
 use super::AppStateRef;
 use crate::error::{AppError, ErrorCode};
+use crate::idle::IdleMinutes;
 use crate::state::{blocking, Session};
 use crate::validate;
-use jxjy_store::{keys, ProfileName};
+use chrono::Utc;
+use jxjy_store::unlock::LockState;
+use jxjy_store::{keys, Home, ProfileName, StoreError};
 use jxjy_sync::engine::login as platform_login;
 use jxjy_sync::Client;
+use jxjy_usecases::profile::{self, Opening};
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroize;
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RuleSetInfo {
@@ -29,6 +34,12 @@ pub struct StartInfo {
     pub started_at_ms: f64,
     /// Another window of the app has this data folder open; this one only says so.
     pub already_running: bool,
+    /// Minutes without input before the open profile locks.
+    pub idle_lock_minutes: IdleMinutes,
+    /// The idle lock's shortest and longest time, in minutes.
+    pub idle_lock_range: [u32; 2],
+    /// What a new unlock secret must be, to show beside its fields.
+    pub secret_rule: String,
 }
 
 /// The open profile and its platform login.
@@ -114,20 +125,146 @@ pub fn app_start(state: AppStateRef<'_>) -> Result<StartInfo, AppError> {
             .collect(),
         started_at_ms: crate::STARTED_AT_MS.get().copied().unwrap_or(0) as f64,
         already_running: state.instance.another(),
+        idle_lock_minutes: state.idle_minutes()?,
+        idle_lock_range: [IdleMinutes::MIN, IdleMinutes::MAX],
+        secret_rule: jxjy_store::key_wrap::SECRET_RULE_ZH.to_owned(),
     })
 }
 
-/// Opens (or creates) a reviewer profile; its sync worker starts with it.
+/// A profile just given a secret (a first use, or a recovery), with its recovery code to show
+/// once.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct SetUpInfo {
+    pub session: SessionInfo,
+    /// Five groups of five characters: the page shows it once, to write down or print.
+    pub recovery_code: String,
+}
+
+/// Where a profile stands: new, waiting for a secret (from before secrets), or protected.
 #[tauri::command]
-pub async fn profile_open(state: AppStateRef<'_>, name: String) -> Result<SessionInfo, AppError> {
+pub async fn profile_lock_state(
+    state: AppStateRef<'_>,
+    name: String,
+) -> Result<LockState, AppError> {
     let profile = ProfileName::new(name.trim())?;
     let st = state.inner().clone();
+    tauri::async_runtime::spawn_blocking(move || Ok(profile::lock_state(&st.home, &profile)?))
+        .await
+        .map_err(AppError::internal)?
+}
+
+/// Runs an opening (Argon2id takes a moment) off the UI thread and starts its session. The
+/// secrets are zeroized once used, whatever the outcome.
+async fn open_with(
+    state: &AppStateRef<'_>,
+    name: &str,
+    mut secrets: Vec<String>,
+    open: impl FnOnce(&Home, &ProfileName, &[String]) -> Result<Opening, StoreError> + Send + 'static,
+) -> Result<(SessionInfo, Option<String>), AppError> {
+    let profile = match ProfileName::new(name.trim()) {
+        Ok(p) => p,
+        Err(e) => {
+            secrets.iter_mut().for_each(Zeroize::zeroize);
+            return Err(e.into());
+        }
+    };
+    let st = state.inner().clone();
     tauri::async_runtime::spawn_blocking(move || {
-        st.open_profile(profile)?;
-        st.with(|s| session_info(s))
+        let opened = st
+            .check_single()
+            .and_then(|()| Ok(open(&st.home, &profile, &secrets)?));
+        secrets.iter_mut().for_each(Zeroize::zeroize);
+        let mut opening = opened?;
+        let recovery = opening.recovery.take().map(|c| c.grouped());
+        st.start_session(profile, opening)?;
+        Ok((st.with(|s| session_info(s))?, recovery))
     })
     .await
     .map_err(AppError::internal)?
+}
+
+/// Unlocks a protected profile with its secret; its sync worker starts with it. A wrong secret
+/// is counted and the next try waits longer; nothing is ever deleted.
+#[tauri::command]
+pub async fn profile_open(
+    state: AppStateRef<'_>,
+    name: String,
+    secret: String,
+) -> Result<SessionInfo, AppError> {
+    let now = Utc::now();
+    let (info, _) = open_with(&state, &name, vec![secret], move |home, p, s| {
+        profile::unlock(home, p, first(s), now)
+    })
+    .await?;
+    Ok(info)
+}
+
+/// Gives a new profile (or one from before unlock secrets) its secret and opens it.
+#[tauri::command]
+pub async fn profile_set_up(
+    state: AppStateRef<'_>,
+    name: String,
+    secret: String,
+) -> Result<SetUpInfo, AppError> {
+    let (session, code) = open_with(&state, &name, vec![secret], |home, p, s| {
+        profile::set_up(home, p, first(s))
+    })
+    .await?;
+    set_up_info(session, code)
+}
+
+/// Opens a protected profile with its recovery code and sets a new secret; the old code stops
+/// working and a new one is shown.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn profile_recover(
+    state: AppStateRef<'_>,
+    name: String,
+    code: String,
+    new_secret: String,
+) -> Result<SetUpInfo, AppError> {
+    let now = Utc::now();
+    let (session, code) = open_with(&state, &name, vec![code, new_secret], move |home, p, s| {
+        let (code, secret) = (first(s), s.get(1).map_or("", String::as_str));
+        profile::recover(home, p, code, secret, now)
+    })
+    .await?;
+    set_up_info(session, code)
+}
+
+fn first(secrets: &[String]) -> &str {
+    secrets.first().map_or("", String::as_str)
+}
+
+fn set_up_info(session: SessionInfo, code: Option<String>) -> Result<SetUpInfo, AppError> {
+    let recovery_code = code.ok_or_else(|| AppError::internal("no recovery code"))?;
+    Ok(SetUpInfo {
+        session,
+        recovery_code,
+    })
+}
+
+/// Locks the open profile now (the lock button, Ctrl+L, a switch): the key leaves memory and
+/// the sync worker stops until the next unlock. Returns the profile locked.
+#[tauri::command]
+pub async fn lock(state: AppStateRef<'_>) -> Result<Option<String>, AppError> {
+    let st = state.inner().clone();
+    tauri::async_runtime::spawn_blocking(move || st.lock_session())
+        .await
+        .map_err(AppError::internal)?
+}
+
+/// The reviewer pressed a key or moved the mouse: the idle lock's clock starts again.
+#[tauri::command]
+pub fn activity(state: AppStateRef<'_>) -> Result<(), AppError> {
+    state.touched(std::time::Instant::now())
+}
+
+/// Sets how many minutes without input lock the profile (1–120).
+#[tauri::command]
+pub fn idle_lock_set(state: AppStateRef<'_>, minutes: u32) -> Result<IdleMinutes, AppError> {
+    let minutes = IdleMinutes::new(minutes)?;
+    state.set_idle_minutes(minutes, std::time::Instant::now())?;
+    Ok(minutes)
 }
 
 #[tauri::command]

@@ -43,8 +43,19 @@ export async function openApp(browser, base, n = 5000, { clock = false, query = 
   if (clock) await page.clock.install();
   await page.addInitScript({ path: join(here, "mock-backend.js") });
   await page.goto(`${base}?n=${n}${query ? `&${query}` : ""}`);
+  await unlock(page);
   await page.waitForSelector('[data-test="queue-row"][data-id]');
   return { page, errors };
+}
+
+/** The demo profile's unlock secret (mock-backend.js). */
+export const SECRET = "24681357";
+
+/** Types the secret on the unlock screen, as the reviewer does. */
+export async function unlock(page, secret = SECRET) {
+  await page.waitForSelector('input[data-test="unlock-secret"]');
+  await page.fill('input[data-test="unlock-secret"]', secret);
+  await page.press('input[data-test="unlock-secret"]', "Enter");
 }
 
 export const calls = (page, cmd) => page.evaluate((c) => window.__calls.filter((x) => x.cmd === c), cmd);

@@ -122,12 +122,37 @@
   let nextCb = 1;
   const listeners = [];
   window.__syncStatus = (online) => ({ ...status(), online });
-  window.__emitSync = (payload) => listeners.forEach((h) => callbacks.get(h)?.({ event: "sync", id: h, payload }));
+  const emit = (event, payload) => listeners.filter((l) => l.event === event).forEach(({ handler: h }) => callbacks.get(h)?.({ event, id: h, payload }));
+  window.__emitSync = (payload) => emit("sync", payload);
+  // The app locked the profile by itself (idle): what the Rust side's watcher sends.
+  window.__emitLocked = () => {
+    locked = true;
+    emit("locked", "demo");
+  };
+  /** The demo profile's unlock secret; until it is given, only these commands answer. */
+  const SECRET = "24681357";
+  let locked = true;
+  const OPEN_WHILE_LOCKED = ["app_start", "profile_lock_state", "profile_open", "profile_set_up", "profile_recover", "lock", "plugin:event|listen", "plugin:event|unlisten"];
+  window.__isLocked = () => locked;
 
   const handlers = {
     // `?second` in the page address: another window already has the data folder open.
-    app_start: () => ({ version: "0.1.0", profiles: ["demo"], last_profile: "demo", default_server: null, started_at_ms: 0, rule_sets: [{ id: "bingtuan-2019", name: "兵团2019", first_year: 2019 }], already_running: new URLSearchParams(location.search).has("second") }),
-    profile_open: () => handlers.session(),
+    app_start: () => ({ version: "0.1.0", profiles: ["demo"], last_profile: "demo", default_server: null, started_at_ms: 0, rule_sets: [{ id: "bingtuan-2019", name: "兵团2019", first_year: 2019 }], already_running: new URLSearchParams(location.search).has("second"), idle_lock_minutes: 15, idle_lock_range: [1, 120], secret_rule: "解锁密码至少6位数字，或至少8个字符（可含字母、数字、符号）；请不要使用平台密码" }),
+    profile_lock_state: () => "protected",
+    profile_open: ({ secret }) => {
+      if (secret !== SECRET) throw { code: "wrong_secret", message: "解锁密码不正确。" };
+      locked = false;
+      return handlers.session();
+    },
+    lock: () => {
+      locked = true;
+      return "demo";
+    },
+    activity: () => null,
+    idle_lock_set: ({ minutes }) => {
+      if (minutes < 1 || minutes > 120) throw { code: "invalid_input", message: "自动锁定时间应为 1–120 分钟" };
+      return minutes;
+    },
     session: () => ({ profile: "demo", logged_in: true, offline_ready: true, server: "http://127.0.0.1:8787", username: "reviewer-u01", unit_id: "U01", unit_name: "第一师阿拉尔市人民医院", review_year: 2019, requirement: { public_hours: NEED_PUBLIC, professional_hours: NEED_PROFESSIONAL }, audit_problem: new URLSearchParams(location.search).has("tampered") ? "entry 3 was changed" : null }),
     sync_state: () => ({ running: false, status: status(), error: null, report: null, next_in_secs: null }),
     dashboard: () => ({ total: N, by_status: [], to_review: rows.filter((r) => r.status === "pending_unit_review" && r.review_state === "open").length, to_review_flagged: rows.filter((r) => r.status === "pending_unit_review" && r.review_state === "open" && r.flags.length).length, pending_upload: decisions.filter((d) => d.state === "pending").length, conflicts: conflicts.length }),
@@ -246,8 +271,8 @@
       if (bytes[0] === 88) throw { code: "file_refused", message: "交换文件已被改动或损坏，校验未通过，未导入任何内容。请重新复制或重新导出该文件。" };
       return { kind: "decisions", origin: "reviewer-u01 · 某团 · regiment", created_at: "2019-12-30T08:00:00Z", imported: 3, already_present: 0, skipped: [], staff: 0, declarations: 0, evidence_files: 0 };
     },
-    "plugin:event|listen": ({ handler }) => {
-      listeners.push(handler);
+    "plugin:event|listen": ({ event, handler }) => {
+      listeners.push({ event, handler });
       return handler;
     },
     "plugin:event|unlisten": () => null,
@@ -273,6 +298,7 @@
       calls.push({ cmd, args: recorded, headers: options.headers ?? {} });
       const h = handlers[cmd];
       if (!h) throw { code: "internal", message: `mock: unknown command ${cmd}` };
+      if (locked && !OPEN_WHILE_LOCKED.includes(cmd)) throw { code: "locked", message: "档案“demo”已锁定，请输入解锁密码" };
       // A test may slow the queue's answers (window.__queueDelay, ms), as a slow disk would.
       await new Promise((r) => setTimeout(r, cmd === "queue" ? (window.__queueDelay ?? 1) : 1));
       // A copy, as the real IPC delivers: the page never shares objects with the backend.

@@ -1,7 +1,7 @@
 // Queue filtering, keyboard review, batch approve and the conflict view, in headless Chromium.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { calls, choose, launch, openApp, serveDist, total } from "./harness.mjs";
+import { SECRET, calls, choose, launch, openApp, serveDist, total, unlock } from "./harness.mjs";
 
 let browser, http, base;
 before(async () => {
@@ -363,4 +363,50 @@ test("a broken audit chain is an alarm on every screen; a clean one shows nothin
   await page.click('[data-test="tab-staff"]');
   assert.equal(await page.locator('[data-test="audit-alarm"]').count(), 1);
   assert.deepEqual(errors, [...clean.errors]);
+});
+
+test("a lock (button, Ctrl+L, idle) leaves only the unlock screen; a wrong secret is refused; the right one reopens", async () => {
+  const { page, errors } = await openApp(browser, base, 50);
+  const onlyUnlock = async () => {
+    await page.waitForSelector('[data-test="unlock-screen"]');
+    // Nothing of the profile stays on the page: no rows, no names, no tabs, no sync bar.
+    assert.equal(await page.locator('[data-test="queue-row"], [data-test="tab-review"], [data-test="detail-title"]').count(), 0);
+    const text = await page.textContent("body");
+    assert.doesNotMatch(text, /\*{4,}|第一师阿拉尔市人民医院/, "no masked ID number or unit on the unlock screen");
+  };
+  await page.click('[data-test="lock"]');
+  await onlyUnlock();
+  // A wrong secret: refused with the backend's message, still locked.
+  await unlock(page, "00000000");
+  await page.waitForSelector('[data-test="unlock-error"]');
+  assert.match(await page.textContent('[data-test="unlock-error"]'), /解锁密码不正确/);
+  assert.equal(await page.locator('[data-test="queue-row"]').count(), 0);
+  await unlock(page, SECRET);
+  await page.waitForSelector('[data-test="queue-row"][data-id]');
+  // Ctrl+L locks from the queue.
+  await page.keyboard.press("Control+l");
+  await onlyUnlock();
+  await unlock(page);
+  await page.waitForSelector('[data-test="queue-row"][data-id]');
+  // The idle lock, which the app's watcher raises.
+  await page.evaluate(() => window.__emitLocked());
+  await onlyUnlock();
+  assert.ok((await calls(page, "lock")).length >= 2);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the idle lock's minutes are chosen in the app, and input is reported at most every 20 s", async () => {
+  const { page, errors } = await openApp(browser, base, 50);
+  await page.click('[data-test="idle-settings"]');
+  const input = page.locator('[data-test="idle-minutes"] input');
+  await input.fill("30");
+  await input.press("Enter");
+  await page.waitForFunction(() => window.__calls.some((c) => c.cmd === "idle_lock_set" && c.args.minutes === 30));
+  assert.match(await page.textContent('[data-test="idle-settings"]'), /30 分钟/);
+  for (let i = 0; i < 5; i++) await page.mouse.move(100 + i * 10, 200);
+  const reports = (await calls(page, "activity")).length;
+  assert.ok(reports <= 1, `${reports} activity reports for a burst of moves`);
+  assert.deepEqual(errors, []);
+  await page.close();
 });

@@ -2,10 +2,9 @@
 
 use crate::review::{open, open_even_if_audit_broken, print_json, Common};
 use crate::Failure;
-use anyhow::{anyhow, Context};
+use anyhow::Context;
 use clap::{Args, Subcommand};
 use jxjy_usecases::exchange::{self, ExchangeKind};
-use std::io::BufRead;
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
@@ -23,7 +22,8 @@ pub enum ExchangeCmd {
 pub struct OutArgs {
     #[arg(long)]
     out: PathBuf,
-    /// Read the passphrase (at least 8 characters) from the first line of standard input.
+    /// Read the passphrase (at least 8 characters) from standard input, on the line after the
+    /// unlock secret.
     #[arg(long, required = true)]
     passphrase_stdin: bool,
     #[arg(long)]
@@ -33,24 +33,16 @@ pub struct OutArgs {
 #[derive(Args)]
 pub struct InArgs {
     file: PathBuf,
-    /// Read the passphrase from the first line of standard input.
+    /// Read the passphrase from standard input, on the line after the unlock secret.
     #[arg(long, required = true)]
     passphrase_stdin: bool,
     #[arg(long)]
     json: bool,
 }
 
+/// The passphrase: the line after the unlock secret.
 fn passphrase() -> Result<String, Failure> {
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("cannot read the passphrase from stdin")?;
-    let p = line.trim_end_matches(['\n', '\r']).to_owned();
-    if p.is_empty() {
-        return Err(Failure::input(anyhow!("no passphrase on stdin")));
-    }
-    Ok(p)
+    crate::review::stdin_line("the passphrase")
 }
 
 pub fn run(common: &Common, cmd: &ExchangeCmd) -> Result<(), Failure> {
@@ -61,8 +53,8 @@ pub fn run(common: &Common, cmd: &ExchangeCmd) -> Result<(), Failure> {
                 ExchangeCmd::Snapshot(_) => ExchangeKind::Snapshot,
                 _ => ExchangeKind::Decisions,
             };
-            let pass = passphrase()?;
             let store = open_even_if_audit_broken(common)?;
+            let pass = passphrase()?;
             let report = exchange::export(&store, kind, &pass, &a.out, now)?;
             if a.json {
                 print_json(&report)?;
@@ -80,8 +72,8 @@ pub fn run(common: &Common, cmd: &ExchangeCmd) -> Result<(), Failure> {
             Ok(())
         }
         ExchangeCmd::Import(a) => {
-            let pass = passphrase()?;
             let mut store = open(common)?;
+            let pass = passphrase()?;
             let file = std::fs::File::open(&a.file)
                 .with_context(|| format!("cannot open {}", a.file.display()))
                 .map_err(Failure::input)?;

@@ -30,6 +30,8 @@ enum Command {
     Generate(credit::GenerateArgs),
     /// Log in to the platform; the token goes to the OS keyring, the password nowhere.
     Login(review::LoginArgs),
+    /// Forgot the unlock secret: open the profile with its recovery code and set a new one.
+    Recover(review::RecoverArgs),
     /// Pull what changed, push decisions, fetch evidence.
     Sync(review::SyncArgs),
     /// Pending decisions, conflicts, last sync.
@@ -108,6 +110,7 @@ fn main() -> ExitCode {
         Command::Credit(args) => credit::run(&args),
         Command::Generate(args) => credit::generate(&args),
         Command::Login(args) => review::login_cmd(&cli.common, &args),
+        Command::Recover(args) => review::recover_cmd(&cli.common, &args),
         Command::Sync(args) => review::sync_cmd(&cli.common, &args),
         Command::Status(args) => review::status_cmd(&cli.common, &args),
         Command::Queue(args) => review::queue_cmd(&cli.common, &args),

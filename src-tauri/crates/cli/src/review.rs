@@ -11,8 +11,9 @@ use jxjy_store::queries::QueueFilter;
 use jxjy_store::{Home, ProfileName, Store};
 use jxjy_sync::engine::{login, SyncOptions};
 use jxjy_sync::{CancelToken, Client, Engine, PlatformAddress, Progress};
+use jxjy_usecases::profile;
 use jxjy_usecases::review::{self, DecideRequest};
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 
 /// Options every review command shares.
 #[derive(Args, Clone)]
@@ -20,6 +21,11 @@ pub struct Common {
     /// Reviewer profile (a folder under JXJY_HOME and its keyring entries).
     #[arg(long, global = true, env = "JXJY_PROFILE", default_value = "default")]
     pub profile: String,
+    /// Read the profile's unlock secret from the first line of standard input (a profile that
+    /// has none yet takes it as its first). A passphrase, if the command needs one, follows on
+    /// the next line.
+    #[arg(long, global = true)]
+    pub unlock_stdin: bool,
 }
 
 /// Opens the profile for a command that changes or reads review data: refused while the audit
@@ -49,6 +55,23 @@ pub(crate) fn open_even_if_audit_broken(common: &Common) -> Result<Store, Failur
 }
 
 fn open_any(common: &Common) -> Result<Store, Failure> {
+    let (home, profile) = home_and_profile(common)?;
+    if !common.unlock_stdin {
+        return Err(Failure::input(anyhow!(
+            "profile `{}` is locked: pass --unlock-stdin and its unlock secret on the first line of stdin",
+            common.profile
+        )));
+    }
+    let secret = stdin_line("the unlock secret")?;
+    let opening = profile::unlock_or_set_up(&home, &profile, &secret, chrono::Utc::now())
+        .with_context(|| format!("cannot open profile `{}`", common.profile))
+        .map_err(|e| Failure { code: 2, error: e })?;
+    show_recovery(common, opening.recovery.as_ref());
+    Ok(opening.store)
+}
+
+/// The keyring backend the environment names, installed; the data folder; the profile.
+fn home_and_profile(common: &Common) -> Result<(Home, ProfileName), Failure> {
     let backend = std::env::var("JXJY_KEYRING").unwrap_or_default();
     let backend = Backend::parse(&backend).ok_or_else(|| {
         Failure::input(anyhow!(
@@ -58,9 +81,58 @@ fn open_any(common: &Common) -> Result<Store, Failure> {
     keys::install(backend);
     let home = Home::from_env().map_err(|e| anyhow!(e))?;
     let profile = ProfileName::new(&common.profile).map_err(Failure::input)?;
-    jxjy_usecases::profile::open(&home, &profile)
-        .with_context(|| format!("cannot open profile `{}`", common.profile))
-        .map_err(Failure::from)
+    Ok((home, profile))
+}
+
+/// Says, once, the recovery code a set-up or a recovery made (on stderr, so `--json` output
+/// stays clean).
+fn show_recovery(common: &Common, code: Option<&jxjy_store::key_wrap::RecoveryCode>) {
+    if let Some(code) = code {
+        eprintln!(
+            "profile `{}`: unlock secret set. Recovery code, shown only now — write it down and keep it away from this PC: {}",
+            common.profile,
+            code.grouped()
+        );
+    }
+}
+
+/// One line of standard input, bounded (a secret, a password, a passphrase, a code).
+pub(crate) fn stdin_line(what: &str) -> Result<String, Failure> {
+    let mut line = String::new();
+    let mut lock = std::io::stdin().lock();
+    (&mut lock)
+        .take(1024)
+        .read_line(&mut line)
+        .with_context(|| format!("cannot read {what} from stdin"))?;
+    let value = line.trim_end_matches(['\n', '\r']).to_owned();
+    if value.is_empty() {
+        return Err(Failure::input(anyhow!("no {what} on stdin")));
+    }
+    if line.len() >= 1024 && !line.ends_with('\n') {
+        return Err(Failure::input(anyhow!("{what} on stdin is too long")));
+    }
+    Ok(value)
+}
+
+#[derive(Args)]
+pub struct RecoverArgs {
+    /// Read the recovery code from the first line of stdin and the new unlock secret from the
+    /// second.
+    #[arg(long, required = true)]
+    recovery_stdin: bool,
+}
+
+/// Opens the profile with its recovery code and sets a new unlock secret (and prints a new
+/// recovery code); the data is untouched.
+pub fn recover_cmd(common: &Common, _args: &RecoverArgs) -> Result<(), Failure> {
+    let (home, profile) = home_and_profile(common)?;
+    let code = stdin_line("the recovery code")?;
+    let secret = stdin_line("the new unlock secret")?;
+    let opening = profile::recover(&home, &profile, &code, &secret, chrono::Utc::now())
+        .with_context(|| format!("cannot recover profile `{}`", common.profile))
+        .map_err(|e| Failure { code: 2, error: e })?;
+    show_recovery(common, opening.recovery.as_ref());
+    Ok(())
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
@@ -86,7 +158,8 @@ pub struct LoginArgs {
     server: String,
     #[arg(long)]
     user: String,
-    /// Read the password from standard input (it is never stored).
+    /// Read the platform password from the first line of stdin (it is never stored) and the
+    /// profile's unlock secret from the second (for a profile without one: its new secret).
     #[arg(long, required = true)]
     password_stdin: bool,
     /// The year under review.
@@ -97,15 +170,21 @@ pub struct LoginArgs {
 pub fn login_cmd(common: &Common, args: &LoginArgs) -> Result<(), Failure> {
     // Refused before the password is even read, let alone sent.
     let address = PlatformAddress::parse(&args.server).map_err(|e| Failure::input(anyhow!(e)))?;
-    let mut password = String::new();
-    std::io::stdin()
-        .read_to_string(&mut password)
-        .context("cannot read the password from stdin")?;
-    let password = password.trim_end_matches(['\n', '\r']).to_owned();
-    if password.is_empty() {
-        return Err(Failure::input(anyhow!("no password on stdin")));
+    let password = stdin_line("the password")?;
+    // The second line: the profile's unlock secret (its first, for a profile without one).
+    let (home, profile) = home_and_profile(common)?;
+    let secret = stdin_line("the unlock secret (second line)")?;
+    let opening = profile::unlock_or_set_up(&home, &profile, &secret, chrono::Utc::now())
+        .with_context(|| format!("cannot open profile `{}`", common.profile))
+        .map_err(|e| Failure { code: 2, error: e })?;
+    let mut store = opening.store;
+    if let Some(problem) = store.audit_problem()? {
+        return Err(Failure::from(anyhow!(
+            "the audit trail of profile `{}` is broken ({problem}); tell the administrator",
+            common.profile
+        )));
     }
-    let mut store = open(common)?;
+    show_recovery(common, opening.recovery.as_ref());
     let client = Client::new(&address).map_err(|e| anyhow!(e))?;
     let rt = runtime()?;
     let t = rt

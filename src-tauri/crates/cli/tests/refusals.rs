@@ -63,7 +63,7 @@ fn the_os_keyring_without_a_secret_service_says_what_to_use_instead() {
     let h = home("dbus");
     let out = run(
         Command::new(env!("CARGO_BIN_EXE_jxjy"))
-            .args(["status"])
+            .args(["status", "--unlock-stdin"])
             .env("JXJY_HOME", &h)
             .env("JXJY_KEYRING", "os")
             // A session bus that is not there, as on a server or over SSH.
@@ -71,7 +71,7 @@ fn the_os_keyring_without_a_secret_service_says_what_to_use_instead() {
                 "DBUS_SESSION_BUS_ADDRESS",
                 "unix:path=/nonexistent/jxjy-bus",
             ),
-        "",
+        "24681357\n",
     );
     assert!(!out.status.success());
     let err = one_line(&out);

@@ -16,6 +16,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
+const SECRET: &str = "97531024";
+
+/// Writes `line` and closes stdin.
+fn feed(child: &mut Child, line: &str) {
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = writeln!(stdin, "{line}");
+    }
+}
+
 struct Env {
     home: PathBuf,
     session: String,
@@ -37,10 +46,12 @@ impl Env {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        let out = self
-            .command(args)
-            .output()
+        let mut child = self
+            .unlocked(args)
+            .spawn()
             .expect("keyctl (package keyutils) runs jxjy");
+        feed(&mut child, SECRET);
+        let out = child.wait_with_output().unwrap();
         assert!(
             out.status.success(),
             "jxjy {args:?}: {}",
@@ -53,12 +64,17 @@ impl Env {
         serde_json::from_slice(&self.run(args).stdout).unwrap()
     }
 
+    /// Runs with the unlock secret on stdin (as every profile-opening command needs).
+    fn unlocked(&self, args: &[&str]) -> Command {
+        let mut c = self.command(args);
+        c.arg("--unlock-stdin").stdin(Stdio::piped());
+        c
+    }
+
     fn spawn(&self, args: &[&str]) -> Child {
-        self.command(args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap()
+        let mut child = self.unlocked(args).stdout(Stdio::null()).spawn().unwrap();
+        feed(&mut child, SECRET);
+        child
     }
 }
 
@@ -78,7 +94,17 @@ fn server_state(db: &Path) -> HashMap<String, (u64, String)> {
     .unwrap()
 }
 
+/// Kills `child` a random time after its sync began (its first progress line: the unlock
+/// before it takes as long as the machine makes it, so the moments are counted from there).
 fn kill_at_random(child: &mut Child, rng: &mut Rng, max_ms: u64) {
+    use std::io::BufRead;
+    if let Some(err) = child.stderr.take() {
+        let mut err = std::io::BufReader::new(err);
+        let mut first = String::new();
+        let _ = err.read_line(&mut first);
+        // Keep reading, so the child never writes into a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
+    }
     std::thread::sleep(Duration::from_millis(rng.below(max_ms)));
     // SIGKILL; the child may already have finished, which is a moment too.
     let _ = child.kill();
@@ -137,7 +163,7 @@ fn sigkill_during_sync_loses_and_doubles_nothing() {
         .stdin
         .take()
         .unwrap()
-        .write_all(account.password.as_bytes())
+        .write_all(format!("{}\n{SECRET}\n", account.password).as_bytes())
         .unwrap();
     let out = login.wait_with_output().unwrap();
     assert!(

@@ -28,7 +28,7 @@ fn store(tag: &str) -> (std::path::PathBuf, Store) {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let p = ProfileName::new(&format!("office-{tag}-{n}-{}", std::process::id())).unwrap();
-    let mut s = Store::open(&Home::new(&dir), &p, || [5u8; 32]).unwrap();
+    let mut s = Store::open(&Home::new(&dir), &p, &jxjy_store::Sensitive::new([5u8; 32])).unwrap();
     let input = generate(&SynthParams {
         staff: 120,
         declarations_per_staff: 5,

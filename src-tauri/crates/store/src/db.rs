@@ -1,7 +1,7 @@
-//! Opening a profile's database: key from the keyring, SQLCipher, pragmas, migrations.
+//! Opening a profile's database: SQLCipher with the unwrapped key, pragmas, migrations.
 
 use crate::error::StoreError;
-use crate::keys::{self, DbKey, Sensitive};
+use crate::keys::{self, DbKey};
 use crate::profile::{Home, ProfileName};
 use crate::schema;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
@@ -27,33 +27,11 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens the profile's database. On first use it makes the key with `new_key` (256 random
-    /// bits from the caller), stores it in the keyring, and creates the database. A database
-    /// whose key is gone from the keyring is never replaced: that is an error.
-    pub fn open(
-        home: &Home,
-        profile: &ProfileName,
-        new_key: impl FnOnce() -> [u8; 32],
-    ) -> Result<Store, StoreError> {
-        let path = home.db_path(profile);
-        let has_data = std::fs::metadata(&path)
-            .map(|m| m.len() > 0)
-            .unwrap_or(false);
-        let key = match (keys::load_db_key(profile)?, has_data) {
-            (Some(key), _) => key,
-            (None, true) => {
-                return Err(StoreError::KeyMissing {
-                    profile: profile.as_str().to_owned(),
-                })
-            }
-            (None, false) => {
-                let key: DbKey = Sensitive::new(new_key());
-                keys::save_db_key(profile, &key)?;
-                key
-            }
-        };
+    /// Opens the profile's database (creating it on first use) with its key, as unwrapped by
+    /// `unlock` (the keyring alone never gives it).
+    pub fn open(home: &Home, profile: &ProfileName, key: &DbKey) -> Result<Store, StoreError> {
         create_private_dir(&home.profile_dir(profile))?;
-        Store::open_path(&path, profile.clone(), &key)
+        Store::open_path(&home.db_path(profile), profile.clone(), key)
     }
 
     /// Opens (or creates) the database at `path` with `key`.

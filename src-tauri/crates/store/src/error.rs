@@ -12,6 +12,23 @@ pub enum StoreError {
     WrongKey { profile: String },
     #[error("keyring: {0}")]
     Keyring(String),
+    #[error("profile `{profile}` is locked: give its unlock secret")]
+    Locked { profile: String },
+    #[error("profile `{profile}` has no unlock secret yet: choose one (at least 6 digits or 8 characters)")]
+    NoUnlockSecret { profile: String },
+    #[error("profile `{profile}` already has an unlock secret")]
+    HasUnlockSecret { profile: String },
+    #[error("wrong unlock secret for profile `{profile}`{}", wait_note(*wait_s))]
+    WrongSecret { profile: String, wait_s: u64 },
+    #[error("wrong recovery code for profile `{profile}`{}", wait_note(*wait_s))]
+    WrongRecoveryCode { profile: String, wait_s: u64 },
+    #[error("too many wrong unlock attempts for profile `{profile}`: try again in {wait_s} s (nothing was deleted)")]
+    UnlockThrottled { profile: String, wait_s: u64 },
+    #[error(
+        "the unlock secret must be at least 6 digits or 8 characters (at most {})",
+        crate::key_wrap::MAX_SECRET_CHARS
+    )]
+    WeakSecret(crate::key_wrap::WeakSecret),
     #[error("no Secret Service (the OS keyring over D-Bus) can be reached here; on a machine without a desktop session set JXJY_KEYRING=keyutils")]
     NoSecretService,
     #[error("the database has schema version {found}; this program supports up to {supported}")]
@@ -73,6 +90,12 @@ impl StoreError {
             StoreError::KeyMissing { .. } => "key_missing",
             StoreError::WrongKey { .. } => "wrong_key",
             StoreError::Keyring(_) | StoreError::NoSecretService => "keyring",
+            StoreError::Locked { .. } => "locked",
+            StoreError::NoUnlockSecret { .. } => "no_unlock_secret",
+            StoreError::HasUnlockSecret { .. } => "not_allowed",
+            StoreError::WrongSecret { .. } | StoreError::WrongRecoveryCode { .. } => "wrong_secret",
+            StoreError::UnlockThrottled { .. } => "unlock_throttled",
+            StoreError::WeakSecret(_) => "invalid_input",
             StoreError::TooNew { .. } => "database_too_new",
             StoreError::InvalidProfile(_) | StoreError::Decision(_) => "invalid_input",
             StoreError::NoHome | StoreError::Io(_) => "io",
@@ -107,6 +130,21 @@ impl StoreError {
                 "档案“{profile}”的数据库密钥与本地数据不匹配，无法打开。本地数据仍完整保留，请联系管理员。"
             ),
             StoreError::Keyring(e) => format!("无法访问系统密钥库：{e}"),
+            StoreError::Locked { profile } => format!("档案“{profile}”已锁定，请输入解锁密码"),
+            StoreError::NoUnlockSecret { profile } => {
+                format!("档案“{profile}”尚未设置解锁密码，请先设置")
+            }
+            StoreError::HasUnlockSecret { profile } => format!("档案“{profile}”已设置解锁密码"),
+            StoreError::WrongSecret { wait_s, .. } => {
+                format!("解锁密码不正确。{}", wait_zh(*wait_s))
+            }
+            StoreError::WrongRecoveryCode { wait_s, .. } => {
+                format!("恢复码不正确。{}", wait_zh(*wait_s))
+            }
+            StoreError::UnlockThrottled { wait_s, .. } => format!(
+                "错误次数过多，请{wait_s}秒后再试。本地数据（含未上传的审核意见）不会因此删除。"
+            ),
+            StoreError::WeakSecret(_) => crate::key_wrap::SECRET_RULE_ZH.to_owned(),
             StoreError::NoSecretService => {
                 "无法访问系统密钥库（Secret Service 未运行），请在桌面会话中打开本程序".to_owned()
             }
@@ -156,6 +194,22 @@ impl StoreError {
             StoreError::Invalid(zh) => zh.clone(),
             StoreError::NotLoggedIn => "当前档案尚未登录专技平台，请先登录一次".to_owned(),
         }
+    }
+}
+
+fn wait_note(wait_s: u64) -> String {
+    if wait_s == 0 {
+        String::new()
+    } else {
+        format!("; the next attempt waits {wait_s} s")
+    }
+}
+
+fn wait_zh(wait_s: u64) -> String {
+    if wait_s == 0 {
+        "请重试".to_owned()
+    } else {
+        format!("请{wait_s}秒后再试")
     }
 }
 

@@ -1,17 +1,19 @@
-//! Secrets in the OS keyring: the database key of each profile (and later the platform token).
+//! Secrets in the OS keyring: the wrapped database key of each profile and the platform tokens.
 //! Nothing here is ever written to a file, a log or an environment variable.
 
 use crate::error::StoreError;
 use crate::profile::ProfileName;
 use std::fmt;
+use zeroize::Zeroize;
 
 /// The keyring service all entries of the app live under.
 pub const SERVICE: &str = "jxjy-review";
 
-/// A value that never prints itself and has no serializer.
-pub struct Sensitive<T>(T);
+/// A value that never prints itself, has no serializer, and is overwritten with zeros when it
+/// is dropped (a lock takes the database key out of memory).
+pub struct Sensitive<T: Zeroize>(T);
 
-impl<T> Sensitive<T> {
+impl<T: Zeroize> Sensitive<T> {
     pub fn new(value: T) -> Sensitive<T> {
         Sensitive(value)
     }
@@ -20,9 +22,26 @@ impl<T> Sensitive<T> {
     pub fn expose(&self) -> &T {
         &self.0
     }
+
+    pub(crate) fn expose_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
 }
 
-impl<T> fmt::Debug for Sensitive<T> {
+impl<T: Zeroize + Clone> Sensitive<T> {
+    /// A second copy, for a second connection (the sync worker's); dropped as carefully.
+    pub fn duplicate(&self) -> Sensitive<T> {
+        Sensitive(self.0.clone())
+    }
+}
+
+impl<T: Zeroize> Drop for Sensitive<T> {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl<T: Zeroize> fmt::Debug for Sensitive<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Sensitive(<redacted>)")
     }
@@ -113,8 +132,9 @@ fn unhex32(s: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
-/// The profile's database key, if the keyring has one.
-pub fn load_db_key(profile: &ProfileName) -> Result<Option<DbKey>, StoreError> {
+/// A raw database key as releases before the unlock secret kept it: read once, to wrap it
+/// when the reviewer sets a secret, then deleted.
+pub(crate) fn load_legacy_db_key(profile: &ProfileName) -> Result<Option<DbKey>, StoreError> {
     match entry(profile, "db-key")?.get_password() {
         Ok(text) => unhex32(text.trim())
             .map(|k| Some(Sensitive::new(k)))
@@ -124,15 +144,33 @@ pub fn load_db_key(profile: &ProfileName) -> Result<Option<DbKey>, StoreError> {
     }
 }
 
-/// Stores a new database key and reads it back, so a keyring that silently drops writes is
-/// caught before any data is encrypted with a key that would be lost.
-pub fn save_db_key(profile: &ProfileName, key: &DbKey) -> Result<(), StoreError> {
-    let e = entry(profile, "db-key")?;
-    e.set_password(&hex(key.expose())).map_err(keyring_err)?;
-    match load_db_key(profile)? {
-        Some(k) if k.expose() == key.expose() => Ok(()),
+/// Stores a raw key the legacy way (tests of the upgrade only).
+#[doc(hidden)]
+pub fn save_legacy_db_key(profile: &ProfileName, key: &DbKey) -> Result<(), StoreError> {
+    entry(profile, "db-key")?
+        .set_password(&hex(key.expose()))
+        .map_err(keyring_err)
+}
+
+/// The wrapped database key (an `Envelope` as text), if the profile has an unlock secret.
+pub(crate) fn load_envelope(profile: &ProfileName) -> Result<Option<String>, StoreError> {
+    match entry(profile, "db-envelope")?.get_password() {
+        Ok(text) => Ok(Some(text)),
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(e) => Err(keyring_err(e)),
+    }
+}
+
+/// Stores the envelope and reads it back, so a keyring that silently drops writes is caught
+/// before any data is encrypted with a key that would be lost.
+pub(crate) fn save_envelope(profile: &ProfileName, text: &str) -> Result<(), StoreError> {
+    entry(profile, "db-envelope")?
+        .set_password(text)
+        .map_err(keyring_err)?;
+    match load_envelope(profile)? {
+        Some(back) if back == text => Ok(()),
         _ => Err(StoreError::Keyring(
-            "the keyring did not keep the database key".into(),
+            "the keyring did not keep the wrapped database key".into(),
         )),
     }
 }
@@ -183,8 +221,8 @@ pub fn delete_tokens(profile: &ProfileName) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Removes the profile's database key (only when its database is gone).
-pub fn delete_db_key(profile: &ProfileName) -> Result<(), StoreError> {
+/// Removes the legacy raw key once the envelope holds it.
+pub(crate) fn delete_legacy_db_key(profile: &ProfileName) -> Result<(), StoreError> {
     match entry(profile, "db-key")?.delete_credential() {
         Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
         Err(e) => Err(keyring_err(e)),

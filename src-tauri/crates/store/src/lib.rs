@@ -1,7 +1,7 @@
 //! jxjy-store: the reviewer's encrypted offline store.
 //!
-//! One SQLCipher database per reviewer profile, keyed by 256 random bits that live only in the
-//! OS keyring. Decisions, their outbox entries and audit entries commit together; the audit log
+//! One SQLCipher database per reviewer profile, keyed by 256 random bits that the OS keyring
+//! holds only wrapped by the reviewer's unlock secret (and a recovery code). Decisions, their outbox entries and audit entries commit together; the audit log
 //! is a hash chain that detects edited, inserted and deleted entries.
 
 pub mod audit;
@@ -17,6 +17,7 @@ pub mod evidence;
 pub mod exchange;
 pub mod figures;
 pub mod import;
+pub mod key_wrap;
 pub mod keys;
 pub mod memory_keyring;
 pub mod profile;
@@ -28,6 +29,7 @@ mod schema;
 pub mod spotcheck;
 pub mod sync_state;
 pub mod undo;
+pub mod unlock;
 
 pub use db::Store;
 pub use error::StoreError;

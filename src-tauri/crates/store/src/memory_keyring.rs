@@ -80,3 +80,14 @@ pub fn put(service: &str, user: &str, secret: &[u8]) -> keyring::Result<()> {
         m.insert((service.to_owned(), user.to_owned()), secret.to_vec());
     })
 }
+
+/// Every secret stored for `user` (tests that check what the keyring holds for a profile).
+pub fn secrets_of(user_prefix: &str) -> Vec<(String, Vec<u8>)> {
+    with(|m| {
+        m.iter()
+            .filter(|((_, user), _)| user.starts_with(user_prefix))
+            .map(|((_, user), secret)| (user.clone(), secret.clone()))
+            .collect()
+    })
+    .unwrap_or_default()
+}

@@ -10,7 +10,7 @@ use jxjy_store::queries::QueueFilter;
 use jxjy_store::Store;
 
 fn reopen(home: &jxjy_store::Home, p: &jxjy_store::ProfileName) -> Store {
-    Store::open(home, p, key_from(1)).unwrap()
+    Store::open(home, p, &key_from(1)).unwrap()
 }
 
 /// Who edits the file drops the append-only triggers first.

@@ -54,7 +54,7 @@ fn a_change_by_another_connection_changes_the_count() {
     let before = store.queue(&open_pending()).unwrap();
 
     // The sync worker's connection, as in the app.
-    let mut worker = Store::open(&home, &p, || panic!("the key is in the keyring")).unwrap();
+    let mut worker = Store::open(&home, &p, &key_from(1)).unwrap();
     for (i, row) in before.rows.iter().take(3).enumerate() {
         worker
             .decide(&approve(&worker, &row.id, &format!("w-{i}")), now())

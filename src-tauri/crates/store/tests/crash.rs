@@ -29,7 +29,7 @@ const PER_STAFF: usize = 10;
 const SEED: u64 = 11;
 
 fn key() -> [u8; 32] {
-    key_from(42)()
+    *key_from(42).expose()
 }
 
 fn hex(bytes: &[u8]) -> String {

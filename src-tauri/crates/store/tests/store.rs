@@ -7,67 +7,13 @@ use common::*;
 use jxjy_core::decision::Outcome;
 use jxjy_core::{Flag, Hours, Status};
 use jxjy_store::queries::{QueueFilter, SortKey};
-use jxjy_store::{keys, Store, StoreError};
-
-fn first_open_pending(store: &Store) -> jxjy_store::queries::QueueRow {
-    store
-        .queue(&QueueFilter {
-            status: Some(Status::PendingUnitReview),
-            review_state: Some(jxjy_core::ReviewState::Open),
-            flagged: Some(false),
-            limit: 1,
-            ..QueueFilter::default()
-        })
-        .unwrap()
-        .rows
-        .remove(0)
-}
-
-#[test]
-fn first_open_makes_a_key_in_the_keyring_and_reopens() {
-    let (home, p, store) = open("first");
-    assert_eq!(store.schema_version().unwrap(), 6);
-    assert!(keys::load_db_key(&p).unwrap().is_some());
-    drop(store);
-    let again = Store::open(&home, &p, || panic!("no new key on reopen")).unwrap();
-    assert_eq!(again.integrity_check().unwrap(), "ok");
-    assert_eq!(home.profiles().unwrap(), vec![p]);
-}
-
-#[test]
-fn a_missing_key_is_a_clear_error_and_keeps_the_data() {
-    let (home, p, mut store) = open("missing");
-    fill(&mut store, 5, 4, 1);
-    let row = first_open_pending(&store);
-    store
-        .decide(&approve(&store, &row.id, "k-1"), now())
-        .unwrap();
-    drop(store);
-    let size = std::fs::metadata(home.db_path(&p)).unwrap().len();
-    keys::delete_db_key(&p).unwrap();
-
-    let err = Store::open(&home, &p, key_from(9)).unwrap_err();
-    assert!(matches!(err, StoreError::KeyMissing { .. }), "{err}");
-    assert!(err.to_string().contains("no database key"));
-    assert!(err.message_zh().contains("不会被删除"));
-    assert_eq!(err.code(), "key_missing");
-    assert_eq!(
-        std::fs::metadata(home.db_path(&p)).unwrap().len(),
-        size,
-        "the file is untouched"
-    );
-    assert!(
-        keys::load_db_key(&p).unwrap().is_none(),
-        "no new key over existing data"
-    );
-}
+use jxjy_store::{Store, StoreError};
 
 #[test]
 fn a_wrong_key_is_a_clear_error() {
     let (home, p, store) = open("wrong");
     drop(store);
-    keys::save_db_key(&p, &jxjy_store::Sensitive::new(key_from(77)())).unwrap();
-    let err = Store::open(&home, &p, key_from(9)).unwrap_err();
+    let err = Store::open(&home, &p, &key_from(9)).unwrap_err();
     assert!(matches!(err, StoreError::WrongKey { .. }), "{err}");
     assert!(err.message_zh().contains("不匹配"));
 }
@@ -90,7 +36,7 @@ fn a_version_1_database_is_brought_to_the_latest_schema() {
         )
         .unwrap();
     drop(store);
-    let store = Store::open(&home, &p, key_from(1)).unwrap();
+    let store = Store::open(&home, &p, &key_from(1)).unwrap();
     assert_eq!(store.schema_version().unwrap(), 6);
     let n: i64 = store
         .raw_connection()
@@ -116,7 +62,7 @@ fn an_older_binary_refuses_a_newer_database() {
         .pragma_update(None, "user_version", 99)
         .unwrap();
     drop(store);
-    let err = Store::open(&home, &p, key_from(1)).unwrap_err();
+    let err = Store::open(&home, &p, &key_from(1)).unwrap_err();
     assert!(
         matches!(
             err,
@@ -136,15 +82,11 @@ fn profiles_are_separate() {
     let home = temp_home();
     let a = profile("a");
     let b = profile("b");
-    let mut sa = Store::open(&home, &a, key_from(1)).unwrap();
-    let sb = Store::open(&home, &b, key_from(2)).unwrap();
+    let mut sa = Store::open(&home, &a, &key_from(1)).unwrap();
+    let sb = Store::open(&home, &b, &key_from(2)).unwrap();
     fill(&mut sa, 3, 2, 1);
     assert!(sa.dashboard().unwrap().total > 0);
     assert_eq!(sb.dashboard().unwrap().total, 0);
-    assert_ne!(
-        keys::load_db_key(&a).unwrap().unwrap().expose(),
-        keys::load_db_key(&b).unwrap().unwrap().expose()
-    );
     assert_eq!(home.profiles().unwrap().len(), 2);
 }
 

@@ -52,6 +52,10 @@ impl UseCaseError {
                 | "wrong_passphrase"
                 | "file_refused"
                 | "bad_data"
+                | "locked"
+                | "no_unlock_secret"
+                | "wrong_secret"
+                | "unlock_throttled"
         )
     }
 

@@ -81,11 +81,26 @@ pub fn profile_id() -> String {
     format!("{:016x}{:016x}", u64_or_clock(), u64_or_clock())
 }
 
-/// 256 bits for a new profile's database key.
-pub fn database_key() -> Result<[u8; 32], StoreError> {
-    let mut key = [0u8; 32];
-    fill(&mut key, "a new database key")?;
-    Ok(key)
+/// A new database key (256 bits), a recovery code's 128 bits, and the salts and nonces of
+/// the two wraps of the key.
+pub fn set_up_fresh() -> Result<jxjy_store::unlock::SetUpFresh, StoreError> {
+    let mut f = jxjy_store::unlock::SetUpFresh {
+        db_key: [0u8; 32],
+        recovery: [0u8; 16],
+        wrap: jxjy_store::key_wrap::Fresh {
+            salts: [[0u8; 16]; 2],
+            nonces: [[0u8; 12]; 2],
+        },
+    };
+    fill(&mut f.db_key, "a new database key")?;
+    fill(&mut f.recovery, "a recovery code")?;
+    for s in &mut f.wrap.salts {
+        fill(s, "a key wrap")?;
+    }
+    for n in &mut f.wrap.nonces {
+        fill(n, "a key wrap")?;
+    }
+    Ok(f)
 }
 
 #[cfg(test)]

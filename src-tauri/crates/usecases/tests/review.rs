@@ -28,7 +28,9 @@ fn unit(tag: &str, logged_in: bool) -> Store {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let name = ProfileName::new(&format!("{tag}-{}-{n}", std::process::id())).unwrap();
-    let mut store = jxjy_usecases::profile::open(&Home::new(dir), &name).unwrap();
+    let mut store = jxjy_usecases::profile::set_up(&Home::new(dir), &name, "12345678")
+        .unwrap()
+        .store;
     let input = generate(&SynthParams {
         staff: 12,
         declarations_per_staff: 5,

@@ -93,8 +93,23 @@ pub struct Site {
     pub session: String,
 }
 
+/// The unlock secret every test site chooses at its first login.
+pub const SECRET: &str = "24681357";
+
 impl Site {
+    /// Runs `jxjy` as a script would: `login` gets the unlock secret on the line after the
+    /// password; every other command gets `--unlock-stdin` and the secret before `stdin`.
     pub fn run_with(&self, args: &[&str], stdin: &str) -> Output {
+        if args.first() == Some(&"login") {
+            return self.run_raw(args, &format!("{stdin}\n{SECRET}\n"));
+        }
+        let mut with_unlock = args.to_vec();
+        with_unlock.push("--unlock-stdin");
+        self.run_raw(&with_unlock, &format!("{SECRET}\n{stdin}"))
+    }
+
+    /// Runs `jxjy` with exactly `args` and `stdin`.
+    pub fn run_raw(&self, args: &[&str], stdin: &str) -> Output {
         let mut child = Command::new("keyctl")
             .args(["session", &self.session, env!("CARGO_BIN_EXE_jxjy")])
             .args(args)

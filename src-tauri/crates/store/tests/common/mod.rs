@@ -40,14 +40,13 @@ pub fn profile(tag: &str) -> ProfileName {
     .unwrap()
 }
 
-pub fn key_from(seed: u8) -> impl FnOnce() -> [u8; 32] {
-    move || {
-        let mut k = [0u8; 32];
-        for (i, b) in k.iter_mut().enumerate() {
-            *b = seed.wrapping_mul(31).wrapping_add(i as u8).wrapping_mul(7);
-        }
-        k
+/// A fixed database key: these tests are about the store, not the unlock (tests/unlock.rs).
+pub fn key_from(seed: u8) -> jxjy_store::DbKey {
+    let mut k = [0u8; 32];
+    for (i, b) in k.iter_mut().enumerate() {
+        *b = seed.wrapping_mul(31).wrapping_add(i as u8).wrapping_mul(7);
     }
+    jxjy_store::Sensitive::new(k)
 }
 
 pub fn now() -> DateTime<Utc> {
@@ -62,7 +61,7 @@ pub fn open(tag: &str) -> (Home, ProfileName, Store) {
     keyring();
     let home = temp_home();
     let p = profile(tag);
-    let store = Store::open(&home, &p, key_from(1)).unwrap();
+    let store = Store::open(&home, &p, &key_from(1)).unwrap();
     (home, p, store)
 }
 
@@ -132,4 +131,19 @@ pub fn decision(
         decided_at: now(),
         idempotency_key: key.into(),
     }
+}
+
+/// The first open, unflagged declaration pending unit review.
+pub fn first_open_pending(store: &Store) -> jxjy_store::queries::QueueRow {
+    store
+        .queue(&jxjy_store::queries::QueueFilter {
+            status: Some(jxjy_core::Status::PendingUnitReview),
+            review_state: Some(jxjy_core::ReviewState::Open),
+            flagged: Some(false),
+            limit: 1,
+            ..jxjy_store::queries::QueueFilter::default()
+        })
+        .unwrap()
+        .rows
+        .remove(0)
 }

@@ -83,7 +83,7 @@ pub fn store() -> Store {
     keyring();
     let home = Home::new(temp_dir("home"));
     let profile = ProfileName::new(&unique("reviewer")).unwrap();
-    Store::open(&home, &profile, || [9u8; 32]).unwrap()
+    Store::open(&home, &profile, &jxjy_store::Sensitive::new([9u8; 32])).unwrap()
 }
 
 pub fn now() -> DateTime<Utc> {
