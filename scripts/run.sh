@@ -26,6 +26,8 @@ for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && bre
 echo
 echo "== reference platform: http://127.0.0.1:$port ($(head -1 "$demo/accounts.txt" | sed 's/^seeded [^:]*: //'))"
 echo "== demo reviewer:      user $user   password $pass"
+echo "   (at the first login the app asks for a local unlock secret — at least 6 digits or 8"
+echo "    characters — and shows a recovery code once; the profile opens only with that secret)"
 echo
 
 export JXJY_SERVER="http://127.0.0.1:$port" JXJY_HOME="$PWD/$demo/home"

@@ -2,7 +2,8 @@
 //! keyring of this test) and the reference platform on loopback:
 //! a connected site makes a snapshot → a regiment with no link imports it and decides →
 //! its decisions file, once tampered with, is refused with nothing applied → the real file goes
-//! through the reviewer's profile at headquarters to the platform: applied exactly once, also
+//! through the reviewer's profile at headquarters to the platform (a file sealed with the right
+//! passphrase but signed by another profile is refused): applied exactly once, also
 //! after a second import and after the regiment syncs too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -153,6 +154,32 @@ fn decisions_travel_by_file_and_apply_exactly_once() {
     assert_eq!(refused.status.code(), Some(2));
     let err = String::from_utf8_lossy(&refused.stderr);
     assert!(err.contains("changed or damaged"), "{err}");
+    assert_eq!(hq.ok(&["status", "--json"], "")["pending"], 0);
+
+    // The same reviewer's other profile, with the right passphrase: its file is signed by a
+    // key headquarters never introduced, and is refused whole.
+    let other = p.site("elsewhere");
+    p.login(&other);
+    other.ok(&["sync", "--no-evidence"], "");
+    other.ok(&["decide", &ids[6], "approve"], "");
+    let forged = dir.join("forged.jxjy");
+    other.ok(
+        &[
+            "exchange",
+            "export",
+            "--out",
+            path(&forged),
+            "--passphrase-stdin",
+        ],
+        PASS,
+    );
+    let refused = hq.run_with(
+        &["exchange", "import", path(&forged), "--passphrase-stdin"],
+        PASS,
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("which this profile does not know"), "{err}");
     assert_eq!(hq.ok(&["status", "--json"], "")["pending"], 0);
 
     // The real file: queued, synced, on the platform once.

@@ -25,6 +25,10 @@ pub enum ExchangeError {
     TooLarge(u64),
     #[error("encryption failed")]
     Crypto,
+    #[error("the exchange file is not signed (made by an older version of the program, or altered): make it again")]
+    Unsigned,
+    #[error("the exchange file's signature does not verify: it was changed after it was signed")]
+    BadSignature,
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -65,6 +65,9 @@ impl Kdf {
     }
 }
 
+/// The format written: 2 adds the maker's signature (format 1 files are refused as unsigned).
+pub const FORMAT: u32 = 2;
+
 /// The header as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -90,8 +93,10 @@ impl Header {
     }
 
     pub(crate) fn check(&self) -> Result<(), ExchangeError> {
-        if self.format != 1 {
-            return Err(ExchangeError::UnsupportedVersion(self.format));
+        match self.format {
+            FORMAT => {}
+            1 => return Err(ExchangeError::Unsigned),
+            f => return Err(ExchangeError::UnsupportedVersion(f)),
         }
         if !(1024..=4 * 1024 * 1024).contains(&self.segment_size) {
             return Err(ExchangeError::BadHeader("segment size out of range".into()));

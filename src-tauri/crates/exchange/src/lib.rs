@@ -8,19 +8,24 @@
 //! Layout: `MAGIC`, header length (u32 LE), header JSON, then segments of `segment_size`
 //! plaintext bytes sealed with ChaCha20-Poly1305 (the final segment shorter, possibly empty).
 //! Inside the sealed stream: records, each `[kind u8][length u32 LE][body]`, ending with an
-//! end record. Pure computation over `Read`/`Write`; the caller passes salt and nonce.
+//! end record. Just before the end, a signature record carries the maker's Ed25519 public key
+//! and its signature over the header digest and every record before it: the passphrase proves
+//! who may read a file, the signature who made it (the caller decides whether it knows that
+//! key). Pure computation over `Read`/`Write`; the caller passes salt, nonce and key seeds.
 
 mod error;
 mod header;
 mod open;
 mod record;
 mod seal;
+mod sign;
 
 pub use error::ExchangeError;
 pub use header::{Header, Kdf, Kind, MAGIC};
 pub use open::{read_header, Opener};
 pub use record::{sha256_hex, Record};
 pub use seal::{Origin, Sealer};
+pub use sign::{PublicKey, Signer};
 
 /// The fewest characters a passphrase may have.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;

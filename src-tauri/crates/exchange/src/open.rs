@@ -4,7 +4,10 @@
 
 use crate::error::ExchangeError;
 use crate::header::{associated_data, Header, MAGIC, MAX_HEADER};
-use crate::record::{parse_blob, Record, KIND_BLOB, KIND_END, KIND_ITEM, KIND_MANIFEST};
+use crate::record::{
+    parse_blob, Record, KIND_BLOB, KIND_END, KIND_ITEM, KIND_MANIFEST, KIND_SIGNATURE,
+};
+use crate::sign::{PublicKey, Transcript};
 use crate::{segment_nonce, FileKey, MAX_RECORD};
 use ring::aead::{Aad, LessSafeKey};
 use std::io::Read;
@@ -25,6 +28,9 @@ pub struct Opener<R: Read> {
     last_seen: bool,
     records: u64,
     ended: bool,
+    transcript: Transcript,
+    /// The maker's key, once its signature has verified (only the end may follow it).
+    signer: Option<PublicKey>,
 }
 
 /// Reads the magic and the header only: what the import screen shows before the passphrase.
@@ -78,13 +84,16 @@ impl<R: Read> Opener<R> {
         if key.check_value() != header.key_check {
             return Err(ExchangeError::WrongPassphrase);
         }
+        let aad = associated_data(bytes);
         Ok(Opener {
             input,
             prefix: header.prefix()?,
             size: header.segment_size as usize,
             header,
             key: key.aead()?,
-            aad: associated_data(bytes),
+            aad,
+            transcript: Transcript::new(&aad),
+            signer: None,
             segment: 0,
             plain: Vec::new(),
             pos: 0,
@@ -96,6 +105,12 @@ impl<R: Read> Opener<R> {
 
     pub fn header(&self) -> &Header {
         &self.header
+    }
+
+    /// Who signed the file: known only once the end has been read (`next_record` gave `None`),
+    /// and always then — an unsigned file never reaches its end.
+    pub fn signer(&self) -> Option<PublicKey> {
+        self.signer.filter(|_| self.ended)
     }
 
     /// The next record, or `None` after the end record (which also proves nothing follows).
@@ -112,8 +127,16 @@ impl<R: Read> Opener<R> {
         }
         let first = self.records == 0;
         self.records += 1;
+        if self.signer.is_some() && kind != KIND_END {
+            return Err(ExchangeError::BadRecord(
+                "a record after the signature".into(),
+            ));
+        }
         match (kind, first) {
             (KIND_END, false) => {
+                if self.signer.is_none() {
+                    return Err(ExchangeError::Unsigned);
+                }
                 if len != 0 {
                     return Err(ExchangeError::BadRecord("end record with a body".into()));
                 }
@@ -127,6 +150,17 @@ impl<R: Read> Opener<R> {
                 self.ended = true;
                 return Ok(None);
             }
+            (KIND_SIGNATURE, false) => {
+                if len as usize != crate::record::SIGNATURE_LEN {
+                    return Err(ExchangeError::BadRecord(
+                        "signature of the wrong length".into(),
+                    ));
+                }
+                let mut body = [0u8; crate::record::SIGNATURE_LEN];
+                self.take(&mut body)?;
+                self.signer = Some(crate::sign::verify(&body, &self.transcript.digest())?);
+                return self.next_record();
+            }
             (KIND_MANIFEST, true) | (KIND_ITEM | KIND_BLOB, false) => {}
             (KIND_MANIFEST, false) => {
                 return Err(ExchangeError::BadRecord("a second manifest".into()))
@@ -136,6 +170,7 @@ impl<R: Read> Opener<R> {
         }
         let mut body = vec![0u8; len as usize];
         self.take(&mut body)?;
+        self.transcript.record(kind, &[&body]);
         Ok(Some(match kind {
             KIND_MANIFEST => Record::Manifest(body),
             KIND_ITEM => Record::Item(body),

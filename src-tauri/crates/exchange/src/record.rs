@@ -5,7 +5,12 @@ use crate::error::ExchangeError;
 pub(crate) const KIND_MANIFEST: u8 = 1;
 pub(crate) const KIND_ITEM: u8 = 2;
 pub(crate) const KIND_BLOB: u8 = 3;
+/// The maker's Ed25519 public key and its signature over everything before it; last but the end.
+pub(crate) const KIND_SIGNATURE: u8 = 4;
 pub(crate) const KIND_END: u8 = 0xff;
+
+/// A signature record's body: the public key (32 bytes) and the signature (64 bytes).
+pub(crate) const SIGNATURE_LEN: usize = 32 + 64;
 
 /// One record of the payload.
 #[derive(Debug, Clone, PartialEq, Eq)]

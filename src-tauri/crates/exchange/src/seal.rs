@@ -2,7 +2,8 @@
 
 use crate::error::ExchangeError;
 use crate::header::{associated_data, Header, Kdf, Kind, MAGIC};
-use crate::record::{Record, KIND_END};
+use crate::record::{Record, KIND_END, KIND_SIGNATURE};
+use crate::sign::{Signer, Transcript};
 use crate::{segment_nonce, FileKey, SEGMENT_SIZE};
 use ring::aead::{Aad, LessSafeKey};
 use std::io::Write;
@@ -12,6 +13,7 @@ pub struct Sealer<W: Write> {
     out: W,
     key: LessSafeKey,
     aad: [u8; 32],
+    transcript: Transcript,
     prefix: [u8; 7],
     segment: u32,
     size: usize,
@@ -51,7 +53,7 @@ impl<W: Write> Sealer<W> {
         nonce_prefix: [u8; 7],
     ) -> Result<Sealer<W>, ExchangeError> {
         let header = Header {
-            format: 1,
+            format: crate::header::FORMAT,
             kind: origin.kind,
             created_at: origin.created_at,
             origin: origin.origin,
@@ -67,10 +69,12 @@ impl<W: Write> Sealer<W> {
         out.write_all(MAGIC)?;
         out.write_all(&len.to_le_bytes())?;
         out.write_all(&bytes)?;
+        let aad = associated_data(&bytes);
         Ok(Sealer {
             out,
             key: key.aead()?,
-            aad: associated_data(&bytes),
+            aad,
+            transcript: Transcript::new(&aad),
             prefix: nonce_prefix,
             segment: 0,
             size: SEGMENT_SIZE as usize,
@@ -94,6 +98,7 @@ impl<W: Write> Sealer<W> {
         if len > crate::MAX_RECORD as usize {
             return Err(ExchangeError::TooLarge(len as u64));
         }
+        self.transcript.record(record.kind(), &[head, body]);
         self.frame(record.kind(), len as u32);
         self.push(head)?;
         self.push(body)
@@ -118,8 +123,25 @@ impl<W: Write> Sealer<W> {
         Ok(self.out)
     }
 
-    /// Writes the end record and the final segment; returns the writer and the bytes written.
-    pub fn finish(mut self) -> Result<(W, u64), ExchangeError> {
+    /// Signs everything written with `signer`, then writes the end record and the final
+    /// segment; returns the writer and the bytes written.
+    pub fn finish(mut self, signer: &Signer) -> Result<(W, u64), ExchangeError> {
+        let signature = signer.sign(&self.transcript.digest());
+        self.frame(KIND_SIGNATURE, crate::record::SIGNATURE_LEN as u32);
+        self.push(&signer.public_key().0)?;
+        self.push(&signature)?;
+        self.finish_unsigned()
+    }
+
+    /// The digest a signature made now would cover (tests of the reader's rules).
+    #[cfg(test)]
+    pub(crate) fn digest_for_tests(&self) -> [u8; 32] {
+        self.transcript.digest()
+    }
+
+    /// Ends the file with no signature: readers refuse it (tests of that refusal only).
+    #[doc(hidden)]
+    pub fn finish_unsigned(mut self) -> Result<(W, u64), ExchangeError> {
         self.frame(KIND_END, 0);
         self.drain_full()?;
         if self.buf.len() == self.size {

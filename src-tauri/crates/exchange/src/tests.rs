@@ -24,12 +24,20 @@ fn blob(data: &[u8]) -> Record {
     }
 }
 
-fn write(records: &[Record]) -> Vec<u8> {
+fn signer() -> Signer {
+    Signer::from_seed(&[5u8; 32]).unwrap()
+}
+
+fn sealer(records: &[Record]) -> Sealer<Vec<u8>> {
     let mut s = Sealer::with_key(Vec::new(), origin(), kdf(), &key(), [9u8; 7]).unwrap();
     for r in records {
         s.record(r).unwrap();
     }
-    s.finish().unwrap().0
+    s
+}
+
+fn write(records: &[Record]) -> Vec<u8> {
+    sealer(records).finish(&signer()).unwrap().0
 }
 
 fn read(bytes: &[u8]) -> Result<Vec<Record>, ExchangeError> {
@@ -132,10 +140,11 @@ fn passphrase_round_trip_and_wrong_passphrase() {
     let mut s =
         Sealer::with_passphrase(Vec::new(), origin(), "团场审核口令2026", [3; 16], [4; 7]).unwrap();
     s.record(&Record::Manifest(b"{}".to_vec())).unwrap();
-    let bytes = s.finish().unwrap().0;
+    let bytes = s.finish(&signer()).unwrap().0;
     let mut o = Opener::with_passphrase(&bytes[..], "团场审核口令2026").unwrap();
     assert_eq!(o.header().kind, Kind::Decisions);
-    assert_eq!(o.verify_to_end().unwrap(), 2);
+    assert_eq!(o.verify_to_end().unwrap(), 3, "manifest, signature, end");
+    assert_eq!(o.signer(), Some(signer().public_key()));
     assert!(matches!(
         Opener::with_passphrase(&bytes[..], "团场审核口令2025"),
         Err(ExchangeError::WrongPassphrase)
@@ -144,6 +153,66 @@ fn passphrase_round_trip_and_wrong_passphrase() {
         Sealer::with_passphrase(Vec::new(), origin(), "short", [3; 16], [4; 7]),
         Err(ExchangeError::WeakPassphrase)
     ));
+}
+
+#[test]
+fn the_maker_is_known_only_at_the_end_and_an_unsigned_file_never_ends() {
+    let records = sample();
+    let bytes = write(&records);
+    let mut o = Opener::with_key(&bytes[..], &key()).unwrap();
+    while o.next_record().unwrap().is_some() {
+        assert_eq!(o.signer(), None, "not before the end");
+    }
+    assert_eq!(o.signer(), Some(signer().public_key()));
+    // Another key signs as well as ours: the reader says which, the caller decides.
+    let other = Signer::from_seed(&[6u8; 32]).unwrap();
+    let theirs = sealer(&records).finish(&other).unwrap().0;
+    let mut o = Opener::with_key(&theirs[..], &key()).unwrap();
+    o.verify_to_end().unwrap();
+    assert_eq!(o.signer(), Some(other.public_key()));
+    assert_ne!(other.public_key(), signer().public_key());
+    // Sealed with the right key but never signed: refused at the end, so nothing applies.
+    let unsigned = sealer(&records).finish_unsigned().unwrap().0;
+    assert!(matches!(read(&unsigned), Err(ExchangeError::Unsigned)));
+}
+
+#[test]
+fn a_signature_over_other_records_or_one_followed_by_more_is_refused() {
+    // Plaintext made by hand (with the right passphrase key): a signature that covers nothing
+    // of what precedes it, and records after a valid signature.
+    let manifest = Record::Manifest(b"m".to_vec());
+    let mut s = sealer(std::slice::from_ref(&manifest));
+    let mut forged = vec![4u8];
+    forged.extend_from_slice(&96u32.to_le_bytes());
+    forged.extend_from_slice(&signer().public_key().0);
+    forged.extend_from_slice(&[0u8; 64]);
+    forged.extend_from_slice(&[0xff, 0, 0, 0, 0]);
+    s.raw_for_fuzzing(&forged).unwrap();
+    let bytes = s.finish_raw_for_fuzzing().unwrap();
+    assert!(matches!(read(&bytes), Err(ExchangeError::BadSignature)));
+
+    // A valid signature, then one more record before the end.
+    let mut s = sealer(&[manifest]);
+    let sig = signer().sign(&s.digest_for_tests());
+    let mut after = vec![4u8];
+    after.extend_from_slice(&96u32.to_le_bytes());
+    after.extend_from_slice(&signer().public_key().0);
+    after.extend_from_slice(&sig);
+    after.extend_from_slice(&[2, 1, 0, 0, 0, b'x', 0xff, 0, 0, 0, 0]);
+    s.raw_for_fuzzing(&after).unwrap();
+    let bytes = s.finish_raw_for_fuzzing().unwrap();
+    match read(&bytes) {
+        Err(ExchangeError::BadRecord(m)) => assert!(m.contains("after the signature"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_format_1_file_is_refused_as_unsigned() {
+    let bytes = write(&sample());
+    let (mut header, _) = read_header(&mut &bytes[..]).unwrap();
+    header.format = 1;
+    assert!(matches!(header.check(), Err(ExchangeError::Unsigned)));
 }
 
 #[test]

@@ -82,7 +82,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         sha256: jxjy_exchange::sha256_hex(&data),
         data,
     })?;
-    let (file, _) = s.finish()?;
+    let (file, _) = s.finish(&jxjy_exchange::Signer::from_seed(&[3; 32])?)?;
     // Mode byte 0: a whole file; mode byte 1: plaintext to be sealed by the target.
     let mut whole = vec![0u8];
     whole.extend_from_slice(&file);

@@ -64,6 +64,9 @@ pub enum StoreError {
     Exchange(#[from] jxjy_exchange::ExchangeError),
     #[error("the exchange file belongs to {file}, this profile to {profile}")]
     ExchangeOwner { file: String, profile: String },
+    /// Sealed with the right passphrase, but signed by a key this profile does not trust.
+    #[error("the exchange file was signed by key {key}, which this profile does not know: {why}")]
+    ExchangeSigner { key: String, why: &'static str },
     /// An evidence record (from a pull, a snapshot or an interchange file) that names no file
     /// this program will fetch or keep; the whole page or file is refused.
     #[error("declaration {declaration}: {problem}")]
@@ -114,6 +117,7 @@ impl StoreError {
                 _ => "file_refused",
             },
             StoreError::ExchangeOwner { .. } | StoreError::NotLoggedIn => "not_allowed",
+            StoreError::ExchangeSigner { .. } => "file_refused",
             StoreError::SnapshotAddress(_) => "file_refused",
             StoreError::BadEvidenceRecord { .. } => "bad_data",
             StoreError::Invalid(_) => "invalid_input",
@@ -174,6 +178,9 @@ impl StoreError {
             StoreError::ExchangeOwner { file, profile } => format!(
                 "该交换文件属于“{file}”，与当前档案“{profile}”不符，未导入任何内容。请在同一审核人的档案中导入。"
             ),
+            StoreError::ExchangeSigner { key, .. } => format!(
+                "该交换文件不是由本档案或本档案制作的数据快照所对应的团场档案生成的（签名密钥 {key} 未知），未导入任何内容。请让审核人在其本人档案中重新导出。"
+            ),
             StoreError::BadEvidenceRecord {
                 declaration,
                 problem,
@@ -221,6 +228,11 @@ fn exchange_zh(e: &jxjy_exchange::ExchangeError) -> String {
         E::WrongPassphrase => "交换文件口令错误，请核对后重试".to_owned(),
         E::WeakPassphrase => format!("口令至少需要{}个字符", jxjy_exchange::MIN_PASSPHRASE_CHARS),
         E::Io(_) => "交换文件读写失败，请检查U盘或磁盘后重试".to_owned(),
+        E::Unsigned => {
+            "交换文件没有签名（由旧版本生成或已被改动），未导入任何内容。请用当前版本重新导出。"
+                .to_owned()
+        }
+        E::BadSignature => "交换文件的签名校验未通过，文件已被改动，未导入任何内容。".to_owned(),
         E::BadHeader(_)
         | E::Tampered { .. }
         | E::Truncated

@@ -21,6 +21,10 @@ pub struct Seal<'a> {
     pub passphrase: &'a str,
     pub salt: [u8; 16],
     pub nonce_prefix: [u8; 7],
+    /// This profile's signing seed, if it has none yet.
+    pub own_seed: [u8; 32],
+    /// The seed of the key a snapshot hands to the regiment profile started from it.
+    pub introduce_seed: [u8; 32],
 }
 
 /// The profile a file belongs to: a decisions file goes only to the same reviewer and unit.
@@ -70,6 +74,9 @@ struct SnapshotManifest {
     staff: u64,
     declarations: u64,
     evidence: u64,
+    /// The signing seed (hex) of the profile started from this snapshot: the profile that made
+    /// the snapshot knows its public half, so decisions coming back verify.
+    signing_seed: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -182,6 +189,7 @@ impl Store {
             server: self.profile_meta()?.server,
             count: pending.len() as u64,
         };
+        let signer = self.own_signer(&seal.own_seed)?;
         sealer.record(&Record::Manifest(json(&manifest)?))?;
         for d in &pending {
             let seen_doc: Option<String> = self
@@ -201,7 +209,7 @@ impl Store {
             };
             sealer.record(&Record::Item(json(&item)?))?;
         }
-        let (_, bytes) = sealer.finish()?;
+        let (_, bytes) = sealer.finish(&signer)?;
         Ok(ExportReport {
             kind: "decisions".into(),
             decisions: pending.len() as u64,
@@ -254,7 +262,11 @@ impl Store {
             staff: input.staff.len() as u64,
             declarations: input.declarations.len() as u64,
             evidence: present.len() as u64,
+            signing_seed: crate::signing::seed_to_hex(&seal.introduce_seed).to_string(),
         };
+        let signer = self.own_signer(&seal.own_seed)?;
+        let introduced = jxjy_exchange::Signer::from_seed(&seal.introduce_seed)?.public_key();
+        self.introduce(introduced, now)?;
         let mut sealer = self.sealer(out, Kind::Snapshot, seal, now)?;
         sealer.record(&Record::Manifest(json(&manifest)?))?;
         for chunk in input.staff.chunks(CHUNK) {
@@ -272,7 +284,7 @@ impl Store {
                 data,
             })?;
         }
-        let (_, bytes) = sealer.finish()?;
+        let (_, bytes) = sealer.finish(&signer)?;
         Ok(ExportReport {
             kind: "snapshot".into(),
             decisions: 0,
@@ -312,6 +324,8 @@ impl Store {
             evidence_files: 0,
         };
         let mine = self.owner()?;
+        let own_key = self.signing_key()?;
+        let trusted = self.decisions_signers()?;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -335,6 +349,10 @@ impl Store {
                     let item: ExchangedDecision = parse(&body)?;
                     import_decision(&tx, item, &mine, reviewer, now, &mut report)?;
                 }
+                let signer = opener
+                    .signer()
+                    .ok_or(jxjy_exchange::ExchangeError::Unsigned)?;
+                crate::signing::check_decisions_signer(&signer, &trusted)?;
             }
             Kind::Snapshot => {
                 let m: SnapshotManifest = parse(&manifest)?;
@@ -371,6 +389,13 @@ impl Store {
                         }
                         Record::Manifest(_) => {}
                     }
+                }
+                let signer = opener
+                    .signer()
+                    .ok_or(jxjy_exchange::ExchangeError::Unsigned)?;
+                let from = crate::signing::check_snapshot_signer(&tx, &signer, own_key)?;
+                if from == crate::signing::SnapshotFrom::Source {
+                    crate::signing::adopt_seed(&tx, &m.signing_seed)?;
                 }
                 adopt_snapshot(&tx, &m, mine.is_none(), now)?;
                 audit::append(

@@ -26,6 +26,7 @@ pub mod queries;
 pub mod roster;
 pub mod roster_fix;
 mod schema;
+pub mod signing;
 pub mod spotcheck;
 pub mod sync_state;
 pub mod undo;

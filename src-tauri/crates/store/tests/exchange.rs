@@ -23,16 +23,39 @@ fn owned(tag: &str, user: &str) -> Store {
 }
 
 fn seal() -> Seal<'static> {
+    seal_with(1)
+}
+
+/// A seal whose signing-key seeds are made of `n` (each profile gets its own).
+fn seal_with(n: u8) -> Seal<'static> {
     Seal {
         passphrase: PASS,
         salt: [1; 16],
         nonce_prefix: [2; 7],
+        own_seed: [n; 32],
+        introduce_seed: [n.wrapping_add(100); 32],
     }
+}
+
+/// The signing seed a snapshot hands to the regiment profile: anyone with the passphrase can
+/// read it, as a regiment does when it imports the snapshot.
+fn regiment_seed(snapshot: &[u8]) -> [u8; 32] {
+    let mut o = jxjy_exchange::Opener::with_passphrase(snapshot, PASS).unwrap();
+    let Some(Record::Manifest(m)) = o.next_record().unwrap() else {
+        panic!("no manifest")
+    };
+    let m: serde_json::Value = serde_json::from_slice(&m).unwrap();
+    let hex = m["signing_seed"].as_str().unwrap();
+    let mut seed = [0u8; 32];
+    for (i, b) in seed.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
+    }
+    seed
 }
 
 /// A decisions file written by hand, as a changed program (or a person with the passphrase)
 /// could: the items are authentic but their content is not what a decision may be.
-fn crafted(user: &str, items: &[serde_json::Value]) -> Vec<u8> {
+fn crafted(user: &str, items: &[serde_json::Value], seed: &[u8; 32]) -> Vec<u8> {
     let origin = Origin {
         kind: Kind::Decisions,
         created_at: "2020-01-15T09:30:00Z".into(),
@@ -48,7 +71,9 @@ fn crafted(user: &str, items: &[serde_json::Value]) -> Vec<u8> {
         s.record(&Record::Item(item.to_string().into_bytes()))
             .unwrap();
     }
-    s.finish().unwrap().0
+    s.finish(&jxjy_exchange::Signer::from_seed(seed).unwrap())
+        .unwrap()
+        .0
 }
 
 fn pending_clean(s: &Store) -> Vec<jxjy_store::queries::QueueRow> {
@@ -62,7 +87,12 @@ fn pending_clean(s: &Store) -> Vec<jxjy_store::queries::QueueRow> {
 
 #[test]
 fn imported_decisions_are_checked_like_local_ones() {
+    // b is the connected profile; its snapshot starts the regiment profile a.
     let b = &mut owned("ex-b", "reviewer01");
+    let mut snapshot = Vec::new();
+    b.export_snapshot(&mut snapshot, &seal_with(1), now())
+        .unwrap();
+    let regiment = regiment_seed(&snapshot);
     let rows = pending_clean(b);
     let (one, two) = (&rows[0], &rows[1]);
     let base = |id: &str, key: &str| {
@@ -80,7 +110,9 @@ fn imported_decisions_are_checked_like_local_ones() {
     changed["credited_hours"] = json!(one.credited_hours.unwrap().as_f64() + 999.0);
     let mut someone_else = base(&two.id, "bad-3");
     someone_else["reviewer"] = json!("reviewer02");
-    let file = crafted("reviewer01", &[no_reason, changed, someone_else]);
+    // Made with the regiment's key by hand, as a changed program could: the content checks
+    // still apply.
+    let file = crafted("reviewer01", &[no_reason, changed, someone_else], &regiment);
     let r = b
         .import_exchange(&file[..], PASS, "reviewer01", now())
         .unwrap();
@@ -91,13 +123,36 @@ fn imported_decisions_are_checked_like_local_ones() {
     assert!(r.skipped[2].reason.contains("不是本档案的审核人"), "{r:?}");
     assert_eq!(b.outbox().unwrap().len(), 0);
 
-    // A real export of another profile of the same reviewer goes in, once.
-    let a = &mut owned("ex-a", "reviewer01");
+    // The regiment profile started from b's snapshot: its real export goes in, once.
+    let (_h, _p, mut a) = open("ex-a");
+    a.import_exchange(&snapshot[..], PASS, "reviewer01", now())
+        .unwrap();
+    let a = &mut a;
     let row = pending_clean(a).remove(0);
     a.decide(&approve(a, &row.id, "good-1"), now()).unwrap();
     let mut bytes = Vec::new();
-    let out = a.export_decisions(&mut bytes, &seal(), now()).unwrap();
+    let out = a
+        .export_decisions(&mut bytes, &seal_with(2), now())
+        .unwrap();
     assert_eq!(out.decisions, 1);
+
+    // The same decisions, sealed with the right passphrase by another profile of the same
+    // reviewer (its own key), or unsigned: refused whole, nothing changed.
+    let d = &mut owned("ex-d", "reviewer01");
+    d.decide(&approve(d, &row.id, "forged-1"), now()).unwrap();
+    let mut forged = Vec::new();
+    d.export_decisions(&mut forged, &seal_with(3), now())
+        .unwrap();
+    let err = b
+        .import_exchange(&forged[..], PASS, "reviewer01", now())
+        .unwrap_err();
+    assert!(matches!(err, StoreError::ExchangeSigner { .. }), "{err}");
+    assert!(
+        err.message_zh().contains("未导入任何内容"),
+        "{}",
+        err.message_zh()
+    );
+    assert_eq!(b.outbox().unwrap().len(), 0);
     let r = b
         .import_exchange(&bytes[..], PASS, "reviewer01", now())
         .unwrap();
@@ -117,6 +172,60 @@ fn imported_decisions_are_checked_like_local_ones() {
     assert!(matches!(err, StoreError::ExchangeOwner { .. }), "{err}");
     assert!(err.message_zh().contains("未导入任何内容"));
     assert_eq!(c.outbox().unwrap().len(), 0);
+}
+
+/// A regiment profile takes snapshots only from the profile it was started from, and a
+/// connected profile takes none made by another; its own come back without changing its key.
+#[test]
+fn snapshots_come_only_from_the_profile_that_started_the_regiment() {
+    let hq = &mut owned("sig-hq", "reviewer01");
+    let mut first = Vec::new();
+    hq.export_snapshot(&mut first, &seal_with(1), now())
+        .unwrap();
+    let hq_key = hq.signing_key().unwrap().unwrap();
+    let other = &mut owned("sig-other", "reviewer01");
+    let mut foreign = Vec::new();
+    other
+        .export_snapshot(&mut foreign, &seal_with(5), now())
+        .unwrap();
+
+    let (_h, _p, mut regiment) = open("sig-regiment");
+    regiment
+        .import_exchange(&first[..], PASS, "reviewer01", now())
+        .unwrap();
+    let taken = regiment.signing_key().unwrap().unwrap();
+    assert_ne!(taken, hq_key, "the regiment signs with a key of its own");
+    let err = regiment
+        .import_exchange(&foreign[..], PASS, "reviewer01", now())
+        .unwrap_err();
+    assert!(matches!(err, StoreError::ExchangeSigner { .. }), "{err}");
+    assert_eq!(
+        regiment.signing_key().unwrap(),
+        Some(taken),
+        "nothing changed"
+    );
+    // A newer snapshot of hq: accepted, with a newly introduced key hq also knows.
+    let mut second = Vec::new();
+    hq.export_snapshot(&mut second, &seal_with(7), now())
+        .unwrap();
+    assert_eq!(
+        hq.signing_key().unwrap(),
+        Some(hq_key),
+        "hq's own key stays"
+    );
+    regiment
+        .import_exchange(&second[..], PASS, "reviewer01", now())
+        .unwrap();
+    assert_ne!(regiment.signing_key().unwrap(), Some(taken));
+
+    // hq signs its own files: another's snapshot is refused, its own changes nothing.
+    let err = hq
+        .import_exchange(&foreign[..], PASS, "reviewer01", now())
+        .unwrap_err();
+    assert!(matches!(err, StoreError::ExchangeSigner { .. }), "{err}");
+    hq.import_exchange(&second[..], PASS, "reviewer01", now())
+        .unwrap();
+    assert_eq!(hq.signing_key().unwrap(), Some(hq_key));
 }
 
 /// A snapshot that would start a profile talking plain http to another computer is refused

@@ -41,10 +41,13 @@ pub fn export(
     now: DateTime<Utc>,
 ) -> Result<ExportReport, UseCaseError> {
     let (salt, nonce_prefix) = ids::exchange_salt()?;
+    let (own_seed, introduce_seed) = ids::signing_seeds()?;
     let seal = Seal {
         passphrase,
         salt,
         nonce_prefix,
+        own_seed,
+        introduce_seed,
     };
     write_atomically(path, |w| {
         Ok(match kind {

@@ -75,6 +75,16 @@ pub fn exchange_salt() -> Result<([u8; 16], [u8; 7]), StoreError> {
     Ok((salt, prefix))
 }
 
+/// Two signing-key seeds for an export: this profile's own (used only if it has none yet) and
+/// the one a snapshot hands to the regiment profile started from it.
+pub fn signing_seeds() -> Result<([u8; 32], [u8; 32]), StoreError> {
+    let mut own = [0u8; 32];
+    let mut introduce = [0u8; 32];
+    fill(&mut own, "a signing key")?;
+    fill(&mut introduce, "a signing key")?;
+    Ok((own, introduce))
+}
+
 /// A profile's id for the platform's audit anchor: 128 random bits as 32 hex digits (not
 /// secret; the clock stands in when the OS source fails).
 pub fn profile_id() -> String {
