@@ -1,5 +1,6 @@
 // The app-wide state: start info, the open profile, and the sync bar's state from events.
 import { reactive } from "vue";
+import { ElMessage } from "element-plus";
 import type { Dashboard, Progress, SessionInfo, StartInfo, SyncState } from "./bindings";
 import { api, onLocked, onSync } from "./ipc";
 
@@ -90,6 +91,8 @@ export async function refreshSession() {
 
 /** Leaves nothing of the profile on the page: after a lock (the button, Ctrl+L, idle, a switch). */
 export function forgetSession(profile: string | null) {
+  // Toasts (a decision recorded, with its undo) belong to the session too.
+  ElMessage.closeAll();
   app.session = null;
   app.dashboard = null;
   app.sync = null;
