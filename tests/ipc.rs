@@ -911,8 +911,6 @@ fn a_locked_profile_answers_nothing_until_unlocked_and_loses_nothing() {
 
     // Idle: the watcher's check with the time passed in locks and tells the window.
     let app_state = h._app.state::<Arc<AppState>>().inner().clone();
-    let now = std::time::Instant::now();
-    assert!(!app_state.lock_if_idle(now).unwrap(), "not idle yet");
     let err = invoke(w, "idle_lock_set", json!({"minutes": 0})).unwrap_err();
     assert_eq!(err["code"], "invalid_input");
     assert!(invoke(w, "idle_lock_set", json!({"minutes": 121})).is_err());
@@ -924,11 +922,18 @@ fn a_locked_profile_answers_nothing_until_unlocked_and_loses_nothing() {
         invoke(w, "app_start", json!({})).unwrap()["idle_lock_minutes"],
         30
     );
-    let later = std::time::Instant::now() + Duration::from_secs(29 * 60);
-    assert!(!app_state.lock_if_idle(later).unwrap(), "29 of 30 minutes");
     invoke(w, "activity", json!({})).unwrap();
-    let later = std::time::Instant::now() + Duration::from_secs(30 * 60 + 1);
-    assert!(app_state.lock_if_idle(later).unwrap());
+    // The last input, an hour ahead of the real clock: the commands above and below report
+    // earlier times, which never move it back, so no figure here depends on how fast this runs.
+    let t0 = std::time::Instant::now() + Duration::from_secs(3600);
+    app_state.touched(t0).unwrap();
+    assert!(!app_state.lock_if_idle(t0).unwrap(), "not idle yet");
+    let minute = Duration::from_secs(60);
+    assert!(
+        !app_state.lock_if_idle(t0 + 29 * minute).unwrap(),
+        "29 of 30 minutes"
+    );
+    assert!(app_state.lock_if_idle(t0 + 30 * minute).unwrap());
     let event = locked_events.recv_timeout(Duration::from_secs(10)).unwrap();
     assert_eq!(event, "\"lock\"");
     assert_eq!(

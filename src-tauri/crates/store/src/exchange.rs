@@ -572,14 +572,7 @@ fn adopt_snapshot(
     fresh_profile: bool,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let set = |k: &str, v: &str| -> Result<(), StoreError> {
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![k, v],
-        )?;
-        Ok(())
-    };
+    let set = |k: &str, v: &str| crate::sync_state::write_meta(tx, k, v);
     if fresh_profile {
         set("username", &m.owner.username)?;
         set("unit_id", &m.owner.unit_id)?;

@@ -7,7 +7,7 @@ use crate::db::Store;
 use crate::error::StoreError;
 use chrono::{DateTime, Utc};
 use jxjy_exchange::{PublicKey, Signer};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -45,14 +45,7 @@ pub(crate) fn seed_to_hex(seed: &[u8; 32]) -> Zeroizing<String> {
     Zeroizing::new(seed.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-fn set(conn: &rusqlite::Connection, key: &str, value: &str) -> Result<(), StoreError> {
-    conn.execute(
-        "INSERT INTO meta (key, value) VALUES (?1, ?2)
-         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        params![key, value],
-    )?;
-    Ok(())
-}
+use crate::sync_state::write_meta as set;
 
 fn get(conn: &rusqlite::Connection, key: &str) -> Result<Option<Zeroizing<String>>, StoreError> {
     Ok(conn

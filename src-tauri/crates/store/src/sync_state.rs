@@ -69,11 +69,7 @@ impl Store {
     }
 
     pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
+        write_meta(&self.conn, key, value)
     }
 
     /// Forgets a scope's cursor so that the next pull starts over (a checksum mismatch).
@@ -312,4 +308,17 @@ impl Store {
 
 fn decision_from_json(text: &str) -> Result<DecisionRecord, StoreError> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Sets one meta value on `conn` (a connection or an open transaction).
+pub(crate) fn write_meta(
+    conn: &rusqlite::Connection,
+    key: &str,
+    value: &str,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
 }
