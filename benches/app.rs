@@ -36,9 +36,11 @@ async fn unlock(s: &Session) {
 }
 
 /// A logged-in profile (offline: the platform address points nowhere) with `staff × 10`
-/// declarations, evaluated.
+/// declarations, evaluated. Its name is new to this run: keyring entries are named by profile
+/// and the kernel's persistent keyring keeps them past the run, so a name used before (by the
+/// other size, or an earlier run) would already have an unlock secret.
 fn fill(home: &Home, staff: usize) {
-    let profile = ProfileName::new("default").unwrap();
+    let profile = ProfileName::new(&format!("bench-{}-{staff}", std::process::id())).unwrap();
     let mut store = jxjy_usecases::profile::set_up(home, &profile, SECRET)
         .unwrap()
         .store;
@@ -394,9 +396,11 @@ async fn first_sync(app: &str, root: &Path) -> FirstSync {
     )
     .await;
     let home = root.join("home");
+    // The first login makes the profile `default`; nothing is shared with the bench process
+    // here, so the app's own in-memory keyring keeps an earlier run's entries out of the way.
     let driver = DriverProcess::start([
         ("JXJY_HOME", home.as_os_str()),
-        ("JXJY_KEYRING", OsStr::new("keyutils")),
+        ("JXJY_KEYRING", OsStr::new("memory")),
     ]);
     tokio::time::sleep(Duration::from_millis(500)).await;
     let s = Driver::new(4444).session(app).await;

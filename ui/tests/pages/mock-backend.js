@@ -132,13 +132,28 @@
   /** The demo profile's unlock secret; until it is given, only these commands answer. */
   const SECRET = "24681357";
   let locked = true;
+  const FRESH = new URLSearchParams(location.search).has("fresh");
+  let freshSetUp = false;
   const OPEN_WHILE_LOCKED = ["app_start", "profile_lock_state", "profile_open", "profile_set_up", "profile_recover", "lock", "plugin:event|listen", "plugin:event|unlisten"];
   window.__isLocked = () => locked;
 
   const handlers = {
     // `?second` in the page address: another window already has the data folder open.
-    app_start: () => ({ version: "0.1.0", profiles: ["demo"], last_profile: "demo", default_server: null, started_at_ms: 0, rule_sets: [{ id: "bingtuan-2019", name: "兵团2019", first_year: 2019 }], already_running: new URLSearchParams(location.search).has("second"), idle_lock_minutes: 15, idle_lock_range: [1, 120], secret_rule: "解锁密码至少6位数字，或至少8个字符（可含字母、数字、符号）；请不要使用平台密码" }),
-    profile_lock_state: () => "protected",
+    app_start: () => ({ version: "0.1.0", profiles: FRESH ? [] : ["demo"], last_profile: FRESH ? null : "demo", default_server: null, started_at_ms: 0, rule_sets: [{ id: "bingtuan-2019", name: "兵团2019", first_year: 2019 }], already_running: new URLSearchParams(location.search).has("second"), idle_lock_minutes: 15, idle_lock_range: [1, 120], secret_rule: "解锁密码至少6位数字，或至少8个字符（可含字母、数字、符号）；请不要使用平台密码" }),
+    // `?fresh` in the page address: a first run — no profile yet, a login, the first sync.
+    profile_lock_state: () => (FRESH && !freshSetUp ? "new" : "protected"),
+    profile_set_up: ({ name, secret }) => {
+      if (!FRESH || freshSetUp) throw { code: "not_allowed", message: `档案“${name}”已设置解锁密码` };
+      if (secret.length < 8) throw { code: "invalid_input", message: "解锁密码太短" };
+      freshSetUp = true;
+      locked = false;
+      return { session: { ...handlers.session(), profile: name, logged_in: false, offline_ready: false }, recovery_code: "7K2QD-M4XPA-9RT3B-CW5NE-HJ8VF" };
+    },
+    login: ({ input }) => {
+      if (!freshSetUp) throw { code: "locked", message: "档案已锁定" };
+      setTimeout(() => window.__emitSync({ kind: "state", running: true, status: status(), error: null, report: null, next_in_secs: null }), 5);
+      return { ...handlers.session(), username: input.username };
+    },
     profile_open: ({ secret }) => {
       if (secret !== SECRET) throw { code: "wrong_secret", message: "解锁密码不正确。" };
       locked = false;

@@ -410,3 +410,34 @@ test("the idle lock's minutes are chosen in the app, and input is reported at mo
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("a first login shows the recovery code once, then the first sync's panel with its start button", async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 880 }, locale: "zh-CN" });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.addInitScript({ path: new URL("./mock-backend.js", import.meta.url).pathname });
+  await page.goto(`${base}?n=50&fresh`);
+  await page.fill('input[data-test="server"]', "http://127.0.0.1:8787");
+  await page.fill('input[data-test="username"]', "reviewer-u01");
+  await page.fill('input[data-test="password"]', "platform-password");
+  await page.fill('input[data-test="new-secret"]', SECRET);
+  await page.fill('input[data-test="new-secret-again"]', SECRET);
+  await page.click('[data-test="login"]');
+  // The code shows over the first sync; the start button waits until it is noted.
+  await page.waitForSelector('[data-test="recovery-noted"]');
+  assert.match(await page.textContent("body"), /7K2QD-M4XPA-9RT3B-CW5NE-HJ8VF/);
+  assert.equal(await page.locator('[data-test="start-review"]').count(), 0);
+  await page.evaluate(() => window.__emitSync({ kind: "state", running: false, status: window.__syncStatus(true), error: null, report: { pulled: 0 }, next_in_secs: null }));
+  await page.click('[data-test="recovery-noted"]');
+  await page.click('[data-test="recovery-done"]');
+  // Back on the first sync's panel, not dropped into the queue: the reviewer starts the review.
+  await page.waitForSelector('[data-test="first-sync"]');
+  assert.equal((await page.textContent('[data-test="start-review"]')).trim(), "开始审核");
+  assert.equal(await page.locator('[data-test="queue-row"]').count(), 0);
+  assert.doesNotMatch(await page.textContent("body"), /7K2QD/, "the code is shown once");
+  await page.click('[data-test="start-review"]');
+  await page.waitForSelector('[data-test="queue-row"][data-id]');
+  assert.deepEqual((await calls(page, "profile_set_up")).map((c) => c.args.secret), [SECRET]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
