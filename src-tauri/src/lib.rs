@@ -8,6 +8,7 @@ pub mod error;
 pub mod idle;
 pub mod instance;
 pub mod memory;
+#[cfg(target_os = "linux")]
 pub mod render_env;
 pub mod state;
 pub mod sync_worker;
@@ -132,10 +133,15 @@ pub fn setup<R: Runtime>(
 /// CLI; `JXJY_SYNC_INTERVAL_SECS` changes the automatic sync interval.
 pub fn run() {
     let _ = STARTED_AT_MS.set(chrono::Utc::now().timestamp_millis());
+    // WebKitGTK only: WebView2 on Windows renders as it chooses.
+    #[cfg(target_os = "linux")]
     render_env::apply();
     let backend = std::env::var("JXJY_KEYRING").unwrap_or_default();
     let Some(backend) = jxjy_store::keys::Backend::parse(&backend) else {
-        eprintln!("error: JXJY_KEYRING must be os, keyutils or memory, not `{backend}`");
+        eprintln!(
+            "error: JXJY_KEYRING must be {}, not `{backend}`",
+            jxjy_store::keys::Backend::NAMES
+        );
         std::process::exit(2);
     };
     jxjy_store::keys::install(backend);

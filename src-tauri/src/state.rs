@@ -41,14 +41,20 @@ pub struct AppState {
     idle: Mutex<IdleClock>,
 }
 
-/// `JXJY_EXPORT_DIR`, else `~/Documents/继续教育初审`, else a folder beside the profiles.
+/// `JXJY_EXPORT_DIR`, else the user's Documents folder (the known folder on Windows, even
+/// when redirected; XDG's on Linux) `/继续教育初审`, else one in the home folder, else one beside
+/// the profiles.
 pub fn exports_dir(home: &Home) -> std::path::PathBuf {
+    const FOLDER: &str = "继续教育初审";
     if let Some(d) = std::env::var_os("JXJY_EXPORT_DIR") {
         return d.into();
     }
-    match std::env::var_os("HOME").map(std::path::PathBuf::from) {
-        Some(h) if h.join("Documents").is_dir() => h.join("Documents").join("继续教育初审"),
-        Some(h) if h.is_dir() => h.join("继续教育初审"),
+    if let Some(d) = dirs::document_dir() {
+        return d.join(FOLDER);
+    }
+    match dirs::home_dir() {
+        Some(h) if h.join("Documents").is_dir() => h.join("Documents").join(FOLDER),
+        Some(h) if h.is_dir() => h.join(FOLDER),
         _ => home.root().join("exports"),
     }
 }

@@ -75,7 +75,8 @@ fn home_and_profile(common: &Common) -> Result<(Home, ProfileName), Failure> {
     let backend = std::env::var("JXJY_KEYRING").unwrap_or_default();
     let backend = Backend::parse(&backend).ok_or_else(|| {
         Failure::input(anyhow!(
-            "JXJY_KEYRING must be os, keyutils or memory, not `{backend}`"
+            "JXJY_KEYRING must be {}, not `{backend}`",
+            Backend::NAMES
         ))
     })?;
     keys::install(backend);

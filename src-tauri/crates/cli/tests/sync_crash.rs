@@ -4,6 +4,8 @@
 //! and server agree and every decision is on the server exactly once.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use jxjy_core::synth::Rng;
 use jxjy_platform::api::Config;
 use jxjy_platform::faults::{FaultConfig, RateLimiter};
@@ -32,11 +34,9 @@ struct Env {
 
 impl Env {
     fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new("keyctl");
-        c.args(["session", &self.session, env!("CARGO_BIN_EXE_jxjy")])
-            .args(args)
+        let mut c = common::jxjy_command(&self.session);
+        c.args(args)
             .env("JXJY_HOME", &self.home)
-            .env("JXJY_KEYRING", "keyutils")
             // Keyutils entries can outlive the session keyring (they are linked into the user's
             // persistent keyring), so two runs of this test at once must not share a profile name.
             .env("JXJY_PROFILE", format!("crash-{}", std::process::id()))

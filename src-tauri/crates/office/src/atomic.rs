@@ -40,6 +40,9 @@ fn create(path: &Path, readers: Readers) -> std::io::Result<std::fs::File> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
+    // On Windows a new file takes its folder's ACL: under the user's profile (Documents,
+    // %LOCALAPPDATA%) that grants the user, SYSTEM and Administrators only, which is what
+    // `Owner` asks for; the README says so for a Documents folder redirected to a share.
     #[cfg(not(unix))]
     let _ = readers;
     let file = options.open(path)?;

@@ -53,9 +53,11 @@ pub type DbKey = Sensitive<[u8; 32]>;
 /// Which keyring the process talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
-    /// The platform's default: Secret Service on Linux, Keychain, Credential Manager.
+    /// The platform's own: Secret Service on Linux, Credential Manager on Windows, Keychain on
+    /// macOS.
     Os,
     /// Linux kernel keyutils (session keyring): for headless machines and CI; not persistent.
+    #[cfg(target_os = "linux")]
     Keyutils,
     /// Process memory: tests only.
     Memory,
@@ -66,11 +68,19 @@ impl Backend {
     pub fn parse(name: &str) -> Option<Backend> {
         match name {
             "os" | "" => Some(Backend::Os),
+            #[cfg(target_os = "linux")]
             "keyutils" => Some(Backend::Keyutils),
             "memory" => Some(Backend::Memory),
             _ => None,
         }
     }
+
+    /// The names [`Backend::parse`] takes here, for an error message.
+    pub const NAMES: &'static str = if cfg!(target_os = "linux") {
+        "os, keyutils or memory"
+    } else {
+        "os or memory"
+    };
 }
 
 /// The backend installed, for telling a missing Secret Service from other failures.
@@ -84,14 +94,18 @@ pub fn install(backend: Backend) {
         Backend::Os => keyring::set_default_credential_builder(
             keyring::secret_service::default_credential_builder(),
         ),
-        #[cfg(not(target_os = "linux"))]
-        Backend::Os => {}
+        #[cfg(windows)]
+        Backend::Os => {
+            keyring::set_default_credential_builder(keyring::windows::default_credential_builder())
+        }
+        #[cfg(target_os = "macos")]
+        Backend::Os => {
+            keyring::set_default_credential_builder(keyring::macos::default_credential_builder())
+        }
         #[cfg(target_os = "linux")]
         Backend::Keyutils => {
             keyring::set_default_credential_builder(keyring::keyutils::default_credential_builder())
         }
-        #[cfg(not(target_os = "linux"))]
-        Backend::Keyutils => {}
         Backend::Memory => crate::memory_keyring::install(),
     }
 }
@@ -173,6 +187,16 @@ pub(crate) fn save_envelope(profile: &ProfileName, text: &str) -> Result<(), Sto
             "the keyring did not keep the wrapped database key".into(),
         )),
     }
+}
+
+/// Sets an envelope aside (`db-envelope-replaced`, the last one only) before a new one takes
+/// its name: one whose database file is gone — a data folder deleted or moved while the OS
+/// keyring kept its entries — is replaced when the profile is set up again, and a folder
+/// restored later can still be opened by hand with the old secret.
+pub(crate) fn set_envelope_aside(profile: &ProfileName, text: &str) -> Result<(), StoreError> {
+    entry(profile, "db-envelope-replaced")?
+        .set_password(text)
+        .map_err(keyring_err)
 }
 
 /// The platform tokens of a profile: the access token and the one-time refresh token.

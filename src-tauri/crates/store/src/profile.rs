@@ -84,19 +84,11 @@ impl Home {
     }
 }
 
+/// The OS's per-user data folder: `%LOCALAPPDATA%` on Windows (the database stays on this PC,
+/// out of a roaming profile that would copy it at every logon), `~/Library/Application Support`
+/// on macOS, `$XDG_DATA_HOME` or `~/.local/share` on Linux.
 fn default_data_dir() -> Option<PathBuf> {
-    let env = |k: &str| {
-        std::env::var_os(k)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    if cfg!(target_os = "windows") {
-        env("APPDATA")
-    } else if cfg!(target_os = "macos") {
-        env("HOME").map(|h| h.join("Library/Application Support"))
-    } else {
-        env("XDG_DATA_HOME").or_else(|| env("HOME").map(|h| h.join(".local/share")))
-    }
+    dirs::data_local_dir()
 }
 
 #[cfg(test)]

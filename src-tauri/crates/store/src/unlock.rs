@@ -59,12 +59,14 @@ pub fn seconds_to_wait(failures: u32, last: Option<DateTime<Utc>>, now: DateTime
 }
 
 pub fn lock_state(home: &Home, profile: &ProfileName) -> Result<LockState, StoreError> {
-    if keys::load_envelope(profile)?.is_some() {
-        return Ok(LockState::Protected);
-    }
     let has_data = std::fs::metadata(home.db_path(profile))
         .map(|m| m.len() > 0)
         .unwrap_or(false);
+    // An envelope without its database (the OS keyring outlives a deleted data folder) guards
+    // nothing: the profile is new here, and a set-up sets the old envelope aside.
+    if has_data && keys::load_envelope(profile)?.is_some() {
+        return Ok(LockState::Protected);
+    }
     match (has_data, keys::load_legacy_db_key(profile)?) {
         (false, _) => Ok(LockState::New),
         (true, Some(_)) => Ok(LockState::NeedsSecret),
@@ -109,7 +111,12 @@ pub fn set_up(
                 profile: profile.as_str().to_owned(),
             })
         }
-        LockState::New => Sensitive::new(fresh.db_key),
+        LockState::New => {
+            if let Some(orphan) = keys::load_envelope(profile)? {
+                keys::set_envelope_aside(profile, &orphan)?;
+            }
+            Sensitive::new(fresh.db_key)
+        }
         LockState::NeedsSecret => {
             keys::load_legacy_db_key(profile)?.ok_or_else(|| StoreError::KeyMissing {
                 profile: profile.as_str().to_owned(),

@@ -22,6 +22,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 const CHILD_ENV: &str = "JXJY_CRASH_CHILD_DB";
+/// The child's number, given by the parent: the prefix of its decision keys.
+const ROUND_ENV: &str = "JXJY_CRASH_CHILD_ROUND";
 const ROUNDS: usize = 200;
 /// The unit the parent seeds and the child replenishes from: small, so replenishing happens.
 const STAFF: usize = 40;
@@ -54,7 +56,9 @@ fn crash_child_writer() {
     let mut out = std::io::stdout();
     writeln!(out, "READY").unwrap();
     out.flush().unwrap();
-    let pid = std::process::id();
+    // The parent numbers its children: process ids are reused (quickly under Wine), so they
+    // cannot tell one child's keys from an earlier one's.
+    let pid = std::env::var(ROUND_ENV).unwrap();
     let mut batch = 0u32;
     for n in 0u64.. {
         let next = store
@@ -189,7 +193,7 @@ fn sigkill_while_writing_loses_and_doubles_nothing() {
     let mut waited_for = 0usize;
     let mut kills = 0;
     let child_log = home.root().join("child-stderr.txt");
-    for _ in 0..ROUNDS {
+    for round in 0..ROUNDS {
         let mut child = Command::new(&exe)
             .args([
                 "crash_child_writer",
@@ -198,6 +202,7 @@ fn sigkill_while_writing_loses_and_doubles_nothing() {
                 "--test-threads=1",
             ])
             .env(CHILD_ENV, &path)
+            .env(ROUND_ENV, format!("child{round}"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             // Kept, so that a child that dies on its own says why.

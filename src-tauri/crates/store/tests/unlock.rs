@@ -259,3 +259,44 @@ fn data_without_any_key_is_a_clear_error_and_is_kept() {
     assert!(unlock::set_up(&home, &p, "12345678", CHEAP, fresh(2)).is_err());
     assert_eq!(std::fs::metadata(home.db_path(&p)).unwrap().len(), size);
 }
+
+#[test]
+fn an_envelope_whose_database_is_gone_is_set_aside_and_the_profile_starts_again() {
+    keyring();
+    let p = profile("orphan");
+    let first = temp_home();
+    let opened = unlock::set_up(&first, &p, "11223344", CHEAP, fresh(31)).unwrap();
+    drop(Store::open(&first, &p, &opened.key).unwrap());
+    assert_eq!(
+        unlock::lock_state(&first, &p).unwrap(),
+        LockState::Protected
+    );
+
+    // The data folder deleted (or a new one), the OS keyring's entries kept: the reviewer is
+    // not asked for a secret that guards nothing, and may choose a new one.
+    std::fs::remove_dir_all(first.root()).unwrap();
+    let again = temp_home();
+    assert_eq!(unlock::lock_state(&again, &p).unwrap(), LockState::New);
+    let reopened = unlock::set_up(&again, &p, "55667788", CHEAP, fresh(41)).unwrap();
+    let store = Store::open(&again, &p, &reopened.key).unwrap();
+    drop(store);
+    assert_eq!(
+        unlock::lock_state(&again, &p).unwrap(),
+        LockState::Protected
+    );
+    assert!(unlock::unlock(&again, &p, "55667788", now()).is_ok());
+    // The old envelope is set aside, not lost: it still opens with the old secret.
+    let held = memory_keyring::secrets_of(p.as_str());
+    let aside = held
+        .iter()
+        .find(|(user, _)| user.ends_with(":db-envelope-replaced"))
+        .expect("the old envelope is kept");
+    let old =
+        jxjy_store::key_wrap::Envelope::from_text(std::str::from_utf8(&aside.1).unwrap()).unwrap();
+    assert_eq!(
+        old.open_with_secret(p.as_str(), "11223344")
+            .unwrap()
+            .expose(),
+        &[31; 32]
+    );
+}

@@ -1,5 +1,6 @@
 //! A reference platform seeded and served on loopback, and reviewer sites that run the real
-//! `jxjy` with the real keyring (keyutils, in a session keyring named for the test).
+//! `jxjy` with the real keyring (on Linux keyutils, in a session keyring named for the test; on
+//! Windows the Credential Manager).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use jxjy_platform::api::Config;
@@ -57,6 +58,21 @@ pub fn platform(tag: &str, staff: usize, per_staff: usize) -> Platform {
     }
 }
 
+/// The real `jxjy` with a real keyring its processes share: on Linux the kernel keyring, in the
+/// session keyring `session` (keyctl runs jxjy in it); on Windows the Credential Manager.
+pub fn jxjy_command(session: &str) -> Command {
+    if cfg!(windows) {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_jxjy"));
+        c.env("JXJY_KEYRING", "os");
+        c
+    } else {
+        let mut c = Command::new("keyctl");
+        c.args(["session", session, env!("CARGO_BIN_EXE_jxjy")])
+            .env("JXJY_KEYRING", "keyutils");
+        c
+    }
+}
+
 impl Platform {
     pub fn site(&self, profile: &'static str) -> Site {
         Site {
@@ -110,11 +126,9 @@ impl Site {
 
     /// Runs `jxjy` with exactly `args` and `stdin`.
     pub fn run_raw(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = Command::new("keyctl")
-            .args(["session", &self.session, env!("CARGO_BIN_EXE_jxjy")])
+        let mut child = jxjy_command(&self.session)
             .args(args)
             .env("JXJY_HOME", &self.home)
-            .env("JXJY_KEYRING", "keyutils")
             .env("JXJY_PROFILE", self.profile)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

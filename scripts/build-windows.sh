@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Cross-builds the Windows x64 app, the CLI and the reference platform on Debian 12
+# (x86_64-pc-windows-gnu, linked by mingw-w64) and makes the per-user installer:
+#   target/windows/jxjy-review_<version>_x64-setup.exe
+# The platform server lands beside it in target/windows/ (for a vendor's or a trainer's PC; the
+# installer does not carry it). Installs what it lacks: mingw-w64 and NSIS from Debian's
+# packages, the Rust standard library for the target through rustup.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TARGET=x86_64-pc-windows-gnu
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+need=()
+command -v x86_64-w64-mingw32-gcc >/dev/null || need+=(gcc-mingw-w64-x86-64)
+command -v makensis >/dev/null || need+=(nsis)
+command -v perl >/dev/null || need+=(perl)
+command -v make >/dev/null || need+=(make)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "build-windows: installing ${need[*]}" >&2
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
+fi
+rustup target list --installed | grep -qx "$TARGET" || rustup target add "$TARGET"
+
+scripts/build-ui.sh
+start=$(date +%s)
+# The mingw toolchain's own C compiler builds SQLCipher and its vendored OpenSSL.
+export CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc
+export AR_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ar
+export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
+cargo build --locked --release --target "$TARGET" \
+  -p jxjy-review --bin jxjy-review -p jxjy-cli --bin jxjy -p jxjy-platform --bin jxjy-platform
+echo "build-windows: cross-build took $(( $(date +%s) - start )) s" >&2
+
+out="target/$TARGET/release"
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
+# The WebView2 loader: with the gnu target the app links the DLL, which webview2-com-sys ships.
+loader=$(find "$out" -maxdepth 3 -name WebView2Loader.dll -path '*x64*' | head -1)
+if [ -z "$loader" ]; then
+  loader=$(find "$out" -maxdepth 1 -name WebView2Loader.dll | head -1)
+fi
+if [ -z "$loader" ]; then
+  echo "build-windows: WebView2Loader.dll not found under $out" >&2
+  exit 1
+fi
+
+stage="target/windows/stage"
+rm -rf "$stage"
+mkdir -p "$stage"
+cp "$out/jxjy-review.exe" "$out/jxjy.exe" "$loader" icons/icon.ico "$stage/"
+installer="target/windows/jxjy-review_${version}_x64-setup.exe"
+makensis -V2 -INPUTCHARSET UTF8 -DVERSION="$version" -DSRCDIR="$PWD/$stage" \
+  -DOUTFILE="$PWD/$installer" scripts/windows/installer.nsi
+cp "$out/jxjy-platform.exe" target/windows/
+ls -l "$installer" target/windows/jxjy-platform.exe
+echo "build-windows: installer $(du -h "$installer" | cut -f1) at $installer" >&2
