@@ -100,7 +100,7 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$
 /// Log in with user name and password. The password is checked off the database lock, a few
 /// at once; after three failures an account waits longer before each further check.
 #[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest,
-    responses((status = 200, body = TokenResponse), (status = 401, body = Problem),
+    responses((status = 200, body = TokenResponse), (status = 400, body = Problem), (status = 401, body = Problem),
               (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn login(State(state): State<AppState>, body: Bytes) -> Response {
     match login_inner(state, body).await {
@@ -173,7 +173,7 @@ async fn login_inner(state: AppState, body: Bytes) -> Result<Response, Problem> 
 /// token ends with it, and one presented a second time ends the whole session (it was
 /// copied). A session ends at its absolute lifetime however often it is refreshed.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", request_body = RefreshRequest,
-    responses((status = 200, body = TokenResponse), (status = 401, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = TokenResponse), (status = 400, body = Problem), (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub async fn refresh(
     State(state): State<AppState>,
     body: Bytes,
