@@ -830,6 +830,8 @@ async fn the_audit_head_is_anchored_and_a_rewind_or_rewrite_is_answered() {
         json!({"profile": "x", "seq": 1, "hash": h('a')}),
         json!({"profile": profile, "seq": 1, "hash": "ABC"}),
         json!({"profile": profile, "seq": 1, "hash": h('a'), "extra": 1}),
+        // Past 2^53 − 1, the document's maximum (no JSON reader keeps such a number exactly).
+        json!({"profile": profile, "seq": 1u64 << 53, "hash": h('a')}),
     ] {
         let r = client()
             .post(s.url("/api/v1/decisions"))

@@ -31,9 +31,13 @@ pub struct PushRequest {
 #[serde(deny_unknown_fields)]
 pub struct AuditHead {
     /// The client profile's random id: 32 lowercase hexadecimal digits.
+    #[schema(pattern = "^[0-9a-f]{32}$")]
     pub profile: String,
+    /// The head entry's number; at most 2^53 − 1, the largest integer every JSON reader keeps.
+    #[schema(maximum = 9007199254740991_u64)]
     pub seq: u64,
     /// SHA-256 of the head entry: 64 lowercase hexadecimal digits.
+    #[schema(pattern = "^[0-9a-f]{64}$")]
     pub hash: String,
 }
 
@@ -104,6 +108,9 @@ fn is_hex(s: &str, len: usize) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// The largest audit entry number taken: 2^53 − 1, exact in every JSON reader (and in i64).
+const MAX_AUDIT_SEQ: u64 = (1 << 53) - 1;
+
 /// Compares `head` with the anchor held for the reviewer's profile and keeps it when it
 /// extends the anchor.
 fn anchor(
@@ -112,9 +119,9 @@ fn anchor(
     head: &AuditHead,
     now: &str,
 ) -> Result<AuditAnswer, Problem> {
-    if !is_hex(&head.profile, 32) || !is_hex(&head.hash, 64) || i64::try_from(head.seq).is_err() {
+    if !is_hex(&head.profile, 32) || !is_hex(&head.hash, 64) || head.seq > MAX_AUDIT_SEQ {
         return Err(Problem::unprocessable(
-            "audit: profile must be 32 and hash 64 lowercase hexadecimal digits",
+            "audit: profile must be 32 and hash 64 lowercase hexadecimal digits, seq at most 2^53 - 1",
         ));
     }
     let previous: Option<AuditSeen> = tx
