@@ -2,13 +2,21 @@
 # Fuzzes the reference platform against its own OpenAPI document with schemathesis (pinned,
 # installed from the package registry into target/schemathesis-venv): a small seeded unit served
 # on loopback, every check, a fresh login per case (scripts/schemathesis/hooks.py). Exits non-zero
-# on any failure. Not yet part of CI (#21: the per-item push design and integral floats remain).
+# on any failure. Run by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCHEMATHESIS_VERSION=4.32.5
 venv=target/schemathesis-venv
 if [ ! -x "$venv/bin/schemathesis" ] || ! "$venv/bin/schemathesis" --version | grep -q "$SCHEMATHESIS_VERSION"; then
-  python3 -m venv "$venv"
+  if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+    # Debian's python3 keeps venv in a package of its own.
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends python3-venv
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+  fi
   "$venv/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 cargo build --locked -q -p jxjy-platform

@@ -17,8 +17,10 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PushRequest {
-    /// Decisions, oldest first (see `PushItem`); each is checked on its own.
-    #[schema(value_type = Vec<PushItem>)]
+    /// Decisions, oldest first, each meant to be a `PushItem`. The batch is taken whole: an
+    /// item that is not one (not an object, an unknown field, a wrong type) is rejected in its
+    /// own result and the others go on (SYNC.md rule 3), so any JSON values answer 200.
+    #[schema(value_type = Vec<Value>)]
     pub items: Vec<serde_json::Value>,
     /// The head of the reviewer's local audit chain, so that a rewrite or a truncation on the
     /// PC is found at the next sync. Optional (older clients send none).

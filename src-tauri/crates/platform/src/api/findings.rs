@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FindingsRequest {
-    /// Findings, oldest first (see `FindingItem`); each is checked on its own.
-    #[schema(value_type = Vec<FindingItem>)]
+    /// Findings, oldest first, each meant to be a `FindingItem`. The batch is taken whole: an
+    /// item that is not one (not an object, an unknown field, a wrong type) is rejected in its
+    /// own result and the others go on (SYNC.md rule 3), so any JSON values answer 200.
+    #[schema(value_type = Vec<Value>)]
     pub items: Vec<serde_json::Value>,
 }
 

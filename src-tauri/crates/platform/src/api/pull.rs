@@ -15,7 +15,8 @@ use sha2::{Digest, Sha256};
 pub struct PullQuery {
     /// The cursor of the last page applied; absent for a first pull.
     pub since: Option<String>,
-    /// Page size (default 500, at most 5000).
+    /// Page size (default 500, at most 5000 — the reference server's default cap).
+    #[param(minimum = 1, maximum = 5000)]
     pub limit: Option<usize>,
 }
 
