@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the core, store, sync, exchange, office and CLI test suites built for Windows x64
+# Runs the core, store, sync, exchange, office and CLI test suites and the app's unit tests, built for Windows x64
 # (x86_64-pc-windows-gnu) under Debian's Wine, then installs and uninstalls the installer
 # silently in the same Wine prefix. Run after scripts/build-windows.sh (it shares the release
 # build). What Wine cannot run — the WebView2 window — is checked by hand (README, Windows).
@@ -61,6 +61,10 @@ rc=0
 cargo test --locked --release --no-fail-fast --target "$TARGET" \
   -p jxjy-core -p jxjy-store -p jxjy-sync -p jxjy-exchange -p jxjy-office -p jxjy-cli \
   -- --test-threads=2 2>&1 | tee target/wine-test.log || rc=$?
+# The app's own unit tests (log rotation, the one-app lock, the idle lock, the session state):
+# no window is opened, so WebView2's loader is enough.
+cargo test --locked --release --no-fail-fast --target "$TARGET" -p jxjy-review --lib \
+  -- --test-threads=2 2>&1 | tee -a target/wine-test.log || rc=$?
 echo "test-windows: the suites took $(( $(date +%s) - start )) s under Wine" >&2
 grep -E '^test result:' target/wine-test.log | awk '{p+=$4; f+=$6; i+=$8} END {printf "test-windows: %d passed, %d failed, %d ignored\n", p, f, i}' >&2
 [ "$rc" = 0 ] || { echo "test-windows: a Windows test suite failed (target/wine-test.log)" >&2; exit "$rc"; }

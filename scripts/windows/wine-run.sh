@@ -7,5 +7,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 export WINEPREFIX="${WINEPREFIX:-$root/target/wine-prefix}"
 export WINEDEBUG="${WINEDEBUG:--all}"
 export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree=;mshtml=}"
-export WINEPATH="$root/target/wine-shim${WINEPATH:+;$WINEPATH}"
+# The shim, and the release folder for WebView2Loader.dll (the app's unit tests link it; the
+# loader starts without the WebView2 runtime, which only a window would need).
+export WINEPATH="$root/target/wine-shim;$root/target/x86_64-pc-windows-gnu/release${WINEPATH:+;$WINEPATH}"
 exec wine "$@"

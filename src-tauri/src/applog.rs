@@ -143,6 +143,8 @@ mod tests {
         }
         let text = std::fs::read_to_string(dir.join("app.log")).unwrap();
         assert!(text.starts_with("2023-11-14T22:13:20.000Z INFO  x"));
+        // Closed first: Windows keeps a folder with an open file in it.
+        drop(log);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
