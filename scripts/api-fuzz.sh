@@ -10,10 +10,8 @@ venv=target/schemathesis-venv
 if [ ! -x "$venv/bin/schemathesis" ] || ! "$venv/bin/schemathesis" --version | grep -q "$SCHEMATHESIS_VERSION"; then
   if ! python3 -m venv "$venv" >/dev/null 2>&1; then
     # Debian's python3 keeps venv in a package of its own.
-    SUDO=""
-    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-    $SUDO apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends python3-venv
+    . scripts/lib/apt.sh
+    apt_install api-fuzz python3-venv
     rm -rf "$venv"
     python3 -m venv "$venv"
   fi
@@ -31,7 +29,11 @@ target/debug/jxjy-platform serve --db "$dir/p.db" --addr "127.0.0.1:$port" --rat
 server=$!
 base="http://127.0.0.1:$port"
 for _ in $(seq 50); do curl -sf "$base/openapi.json" >/dev/null && break; sleep 0.2; done
+# From the temporary folder: schemathesis keeps a cache of the failures it found in its working
+# directory, and a run must neither replay an earlier one's nor leave one in the checkout.
+root=$PWD
+cd "$dir"
 JXJY_FUZZ_BASE="$base" JXJY_FUZZ_USER="$user" JXJY_FUZZ_PASSWORD="$password" \
-  SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$PWD/scripts/schemathesis" \
-  "$venv/bin/schemathesis" run "$base/openapi.json" --checks all --max-examples "${MAX_EXAMPLES:-40}" \
+  SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$root/scripts/schemathesis" \
+  "$root/$venv/bin/schemathesis" run "$base/openapi.json" --checks all --max-examples "${MAX_EXAMPLES:-40}" \
   --seed "${SEED:-1}" --workers 1 --generation-database none

@@ -8,28 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TARGET=x86_64-pc-windows-gnu
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-
-need=()
-command -v x86_64-w64-mingw32-gcc >/dev/null || need+=(gcc-mingw-w64-x86-64)
-command -v makensis >/dev/null || need+=(nsis)
-command -v perl >/dev/null || need+=(perl)
-command -v make >/dev/null || need+=(make)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "build-windows: installing ${need[*]}" >&2
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
-fi
-rustup target list --installed | grep -qx "$TARGET" || rustup target add "$TARGET"
+. scripts/windows/toolchain.sh
+windows_toolchain build-windows nsis perl make
 
 scripts/build-ui.sh
 start=$(date +%s)
-# The mingw toolchain's own C compiler builds SQLCipher and its vendored OpenSSL.
-export CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc
-export AR_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ar
-export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
 cargo build --locked --release --target "$TARGET" \
   -p jxjy-review --bin jxjy-review -p jxjy-cli --bin jxjy -p jxjy-platform --bin jxjy-platform
 echo "build-windows: cross-build took $(( $(date +%s) - start )) s" >&2

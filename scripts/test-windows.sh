@@ -11,18 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TARGET=x86_64-pc-windows-gnu
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-need=()
-command -v wine >/dev/null || need+=(wine wine64)
-command -v x86_64-w64-mingw32-gcc >/dev/null || need+=(gcc-mingw-w64-x86-64)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "test-windows: installing ${need[*]}" >&2
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need[@]}"
-fi
-rustup target list --installed | grep -qx "$TARGET" || rustup target add "$TARGET"
+. scripts/windows/toolchain.sh
+windows_toolchain --with-recommends test-windows wine wine64
 
 mkdir -p target/wine-shim
 x86_64-w64-mingw32-gcc -O2 -shared -o target/wine-shim/bcryptprimitives.dll \
@@ -49,9 +39,6 @@ fi
 wine winecfg -v win10 >/dev/null 2>&1 || true
 wineserver -w
 
-export CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc
-export AR_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ar
-export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$PWD/scripts/windows/wine-run.sh"
 # The OS keyring under test is Windows Credential Manager (Wine's credential store), as on a
 # real PC; the suites that install an in-memory store for isolation still do.

@@ -151,7 +151,7 @@
     },
     login: ({ input }) => {
       if (!freshSetUp) throw { code: "locked", message: "档案已锁定" };
-      setTimeout(() => window.__emitSync({ kind: "state", running: true, status: status(), error: null, report: null, next_in_secs: null }), 5);
+      // The first sync's state comes from the test (window.__emitSync), not from a timer.
       return { ...handlers.session(), username: input.username };
     },
     profile_open: ({ secret }) => {

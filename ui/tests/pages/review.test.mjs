@@ -427,6 +427,9 @@ test("a first login shows the recovery code once, then the first sync's panel wi
   await page.waitForSelector('[data-test="recovery-noted"]');
   assert.match(await page.textContent("body"), /7K2QD-M4XPA-9RT3B-CW5NE-HJ8VF/);
   assert.equal(await page.locator('[data-test="start-review"]').count(), 0);
+  // Logged in (the first sync's panel is there), the sync runs, then ends.
+  await page.waitForSelector('[data-test="first-sync"]');
+  await page.evaluate(() => window.__emitSync({ kind: "state", running: true, status: window.__syncStatus(true), error: null, report: null, next_in_secs: null }));
   await page.evaluate(() => window.__emitSync({ kind: "state", running: false, status: window.__syncStatus(true), error: null, report: { pulled: 0 }, next_in_secs: null }));
   await page.click('[data-test="recovery-noted"]');
   await page.click('[data-test="recovery-done"]');
