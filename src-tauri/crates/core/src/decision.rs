@@ -52,6 +52,8 @@ pub enum DecisionError {
     ReasonRequired(Outcome),
     #[error("crediting {given} hours instead of the computed {computed} needs a reason")]
     CreditChangeNeedsReason { computed: Hours, given: Hours },
+    #[error("crediting {given} hours is more than the rule gives this declaration ({computed})")]
+    CreditAboveRule { computed: Hours, given: Hours },
     #[error("an approval needs credited hours and a category")]
     ApprovalIncomplete,
     #[error("a {0:?} decision carries no credited hours")]
@@ -69,6 +71,9 @@ impl DecisionError {
             DecisionError::ReasonRequired(o) => format!("“{}”须填写原因", o.label_zh()),
             DecisionError::CreditChangeNeedsReason { computed, given } => {
                 format!("认定学时{given}与按标准计算的{computed}学时不同，须填写原因")
+            }
+            DecisionError::CreditAboveRule { computed, given } => {
+                format!("认定学时{given}超过按标准计算的{computed}学时，只能少计，不能多计")
             }
             DecisionError::ApprovalIncomplete => "通过须填写认定学时和科目类别".to_owned(),
             DecisionError::HoursOnNonApproval(o) => {
@@ -191,8 +196,23 @@ impl Decision {
         Ok(())
     }
 
-    /// Checks the decision against the engine's evaluation of the same declaration.
+    /// Checks the decision against the engine's evaluation of the same declaration: a credit
+    /// never above the rule's own result for it (`computed_hours`, before the yearly limits),
+    /// and one other than the credited result only with a reason.
     pub fn validate(&self, evaluated: &DeclarationResult) -> Result<(), DecisionError> {
+        self.validate_credit(evaluated, false)
+    }
+
+    /// As `validate`, for a platform that evaluates the declaration itself. `order_dependent`:
+    /// the declaration is under a yearly limit (A4's cap, A7's once per year), whose share
+    /// depends on the order in which the person's other decisions reach the platform, so the
+    /// reviewer's figure may differ from the platform's without a reason — though never above
+    /// the rule's own result.
+    pub fn validate_credit(
+        &self,
+        evaluated: &DeclarationResult,
+        order_dependent: bool,
+    ) -> Result<(), DecisionError> {
         if self.declaration_id != evaluated.id {
             return Err(DecisionError::WrongDeclaration {
                 decision: self.declaration_id.clone(),
@@ -206,7 +226,14 @@ impl Decision {
                 let Some(given) = self.credited_hours else {
                     return Err(DecisionError::ApprovalIncomplete);
                 };
-                if given != evaluated.credited_hours && !has_text(&self.reason) {
+                if given > evaluated.computed_hours {
+                    return Err(DecisionError::CreditAboveRule {
+                        computed: evaluated.computed_hours,
+                        given,
+                    });
+                }
+                if given != evaluated.credited_hours && !order_dependent && !has_text(&self.reason)
+                {
                     return Err(DecisionError::CreditChangeNeedsReason {
                         computed: evaluated.credited_hours,
                         given,
@@ -266,7 +293,7 @@ mod review_tests {
         let err = Decision::from_review(
             &e,
             3,
-            review(Outcome::Approve, Some(Hours::whole(30)), None),
+            review(Outcome::Approve, Some(Hours::whole(20)), None),
             "r",
             at(),
             "k".into(),
@@ -300,6 +327,50 @@ mod review_tests {
             (d.credited_hours, d.category, d.reason.as_deref()),
             (None, None, Some("证明材料不清晰"))
         );
+    }
+
+    /// 通知: 学时按标准认定 — a reviewer may credit less than the rule gives (saying why), never
+    /// more; under a yearly limit the platform cannot know the order the reviewer saw.
+    #[test]
+    fn a_credit_stays_within_the_rule_and_differs_from_it_only_with_a_reason() {
+        let mut e = evaluated(vec![]);
+        e.credited_hours = Hours::whole(16); // 24 by the rule, 16 after the yearly cap
+        let approve = |hours: i64, reason: Option<&str>| Decision {
+            declaration_id: "D1".into(),
+            declaration_version: 1,
+            outcome: Outcome::Approve,
+            credited_hours: Some(Hours::whole(hours)),
+            category: Some(Category::Professional),
+            reason: reason.map(str::to_owned),
+            reviewer: "r".into(),
+            decided_at: at(),
+            idempotency_key: "k".into(),
+        };
+        let kind = |r: Result<(), DecisionError>| match r {
+            Ok(()) => "ok",
+            Err(DecisionError::CreditAboveRule { .. }) => "above",
+            Err(DecisionError::CreditChangeNeedsReason { .. }) => "reason",
+            Err(_) => "other",
+        };
+        // (hours, reason, order_dependent, expected)
+        let table = [
+            (16, None, false, "ok"),
+            (12, None, false, "reason"),
+            (12, Some("部分课时缺勤"), false, "ok"),
+            (24, Some("年度上限另计"), false, "ok"),
+            (25, Some("证书写25学时"), false, "above"),
+            (25, None, true, "above"),
+            (24, None, true, "ok"),
+            (0, None, true, "ok"),
+        ];
+        for (hours, reason, order_dependent, expected) in table {
+            let got = kind(approve(hours, reason).validate_credit(&e, order_dependent));
+            assert_eq!(
+                got, expected,
+                "{hours} h, reason {reason:?}, order dependent {order_dependent}"
+            );
+        }
+        assert_eq!(kind(approve(12, None).validate(&e)), "reason");
     }
 
     #[test]

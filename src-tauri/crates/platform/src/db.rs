@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS declarations (
     deleted  INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS declarations_unit_seq ON declarations(unit_id, seq);
+CREATE INDEX IF NOT EXISTS declarations_staff ON declarations(staff_id);
 CREATE TABLE IF NOT EXISTS evidence (
     sha256     TEXT PRIMARY KEY,
     media_type TEXT NOT NULL,

@@ -106,6 +106,12 @@ pub fn seed(conn: &mut Connection, p: &SeedParams) -> anyhow::Result<SeedReport>
     let mut rng = Rng::new(p.seed);
     let mut report = SeedReport::default();
     let tx = conn.transaction()?;
+    // The year under review: approvals are checked under its rule set (see credit_check).
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('review_year', ?1)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![p.year.to_string()],
+    )?;
     for u in 0..p.units {
         let unit_id = format!("U{:02}", u + 1);
         let unit_name = UNIT_NAMES[u % UNIT_NAMES.len()].to_owned();

@@ -40,6 +40,31 @@ async fn pull_all(
     }
 }
 
+/// The rule's result for `d` as the app computes it: the person's declarations of `decls`
+/// evaluated by the core. (computed, credited), in hours.
+fn rule_credit(decls: &[Value], d: &Value) -> (f64, f64) {
+    let mine: Vec<jxjy_core::Declaration> = decls
+        .iter()
+        .filter(|x| x["staff_id"] == d["staff_id"])
+        .map(|x| serde_json::from_value(x.clone()).unwrap())
+        .collect();
+    let input = jxjy_core::Input {
+        year: 2019,
+        rules: None,
+        staff: Vec::new(),
+        declarations: mine,
+    };
+    let rules = jxjy_core::RuleSet::for_year(2019).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    let e = jxjy_core::evaluate(&input, &rules, today);
+    let r = e
+        .declarations
+        .iter()
+        .find(|r| r.id == d["id"].as_str().unwrap())
+        .unwrap();
+    (r.computed_hours.as_f64(), r.credited_hours.as_f64())
+}
+
 fn key_of(d: &Value) -> String {
     format!("{}:{}", d["id"].as_str().unwrap(), d["version"])
 }
@@ -391,8 +416,9 @@ async fn push_is_idempotent_and_reports_conflicts() {
     } else {
         "public"
     };
+    let (_, credit) = rule_credit(&decls, d0);
     let wrong = json!({"idempotency_key": "k-0", "declaration_id": d0["id"], "declaration_version": d0["version"],
-                       "outcome": "approve", "credited_hours": 12, "category": other});
+                       "outcome": "approve", "credited_hours": credit, "category": other});
     let refused = push(&s, &t.access_token, json!([wrong])).await;
     assert_eq!(refused.results[0].result, "rejected");
     assert_eq!(
@@ -400,7 +426,7 @@ async fn push_is_idempotent_and_reports_conflicts() {
         Some(422)
     );
     let approve = json!({"idempotency_key": "k-1", "declaration_id": d0["id"], "declaration_version": d0["version"],
-                         "outcome": "approve", "credited_hours": 12, "category": d0["category"]});
+                         "outcome": "approve", "credited_hours": credit, "category": d0["category"]});
     let first = push(&s, &t.access_token, json!([approve])).await;
     assert_eq!(first.results[0].result, "applied");
     let v = first.results[0].applied_version.unwrap();
@@ -490,6 +516,60 @@ async fn push_is_idempotent_and_reports_conflicts() {
             .any(|d| d.reason.as_deref() == Some("'; DROP TABLE decisions; --")),
         "stored as text"
     );
+}
+
+/// A credit is the rule's result for the declaration unless a reason is given, and never more
+/// than the rule gives it: the platform evaluates the declaration itself.
+#[tokio::test]
+async fn an_approval_credits_the_rules_result_unless_a_reason_is_given() {
+    let s = start(Options::default()).await;
+    let t = s.login(0).await;
+    let (decls, _, _, _) = pull_all(&s, &t.access_token, "U01", "declarations", 500).await;
+    let p = pending(&decls);
+    // A declaration the rule credits more than 1 hour, under no yearly limit.
+    let limited =
+        |d: &Value| d["form"] == "academic_conference" || d["form"] == "qualification_exam";
+    let free: Vec<&Value> = p
+        .iter()
+        .filter(|d| !limited(d) && rule_credit(&decls, d).1 > 1.0)
+        .collect();
+    assert!(free.len() >= 2, "the seed has such declarations");
+    let approve = |d: &Value, key: &str, hours: f64, reason: Option<&str>| {
+        json!({"idempotency_key": key, "declaration_id": d["id"], "declaration_version": d["version"],
+               "outcome": "approve", "credited_hours": hours, "category": d["category"], "reason": reason})
+    };
+    let (computed, credited) = rule_credit(&decls, free[0]);
+    let batch = json!([
+        approve(free[0], "c-1", computed + 1.0, Some("证书写明更多学时")),
+        approve(free[0], "c-2", 10_000.0, Some("x")),
+        approve(free[0], "c-3", credited - 1.0, None),
+        approve(free[0], "c-4", 1.005, Some("x")),
+        approve(free[0], "c-5", credited - 1.0, Some("缺勤一天")),
+        approve(free[1], "c-6", rule_credit(&decls, free[1]).1, None),
+    ]);
+    let r = push(&s, &t.access_token, batch).await;
+    let got: Vec<&str> = r.results.iter().map(|x| x.result.as_str()).collect();
+    assert_eq!(
+        got,
+        ["rejected", "rejected", "rejected", "rejected", "applied", "applied"]
+    );
+    let detail = |i: usize| {
+        r.results[i]
+            .problem
+            .as_ref()
+            .unwrap()
+            .detail
+            .clone()
+            .unwrap_or_default()
+    };
+    assert!(detail(0).contains("more than the rule"), "{}", detail(0));
+    assert!(
+        !detail(0).contains(&format!("{}", computed + 1.0)),
+        "the client's figure is not echoed"
+    );
+    assert!(detail(2).contains("needs a reason"), "{}", detail(2));
+    let held = jxjy_platform::manage::decisions(&s.conn()).unwrap();
+    assert_eq!(held.len(), 2, "only the two within the rule were kept");
 }
 
 #[tokio::test]

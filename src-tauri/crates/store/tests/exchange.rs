@@ -94,7 +94,11 @@ fn imported_decisions_are_checked_like_local_ones() {
         .unwrap();
     let regiment = regiment_seed(&snapshot);
     let rows = pending_clean(b);
-    let (one, two) = (&rows[0], &rows[1]);
+    let one = &rows[0];
+    let two = rows[1..]
+        .iter()
+        .find(|r| r.credited_hours.is_some_and(|h| h.as_f64() >= 1.0))
+        .unwrap();
     let base = |id: &str, key: &str| {
         json!({"key": key, "declaration_id": id, "declaration_version": 1, "outcome": "approve",
                "credited_hours": 1.0, "category": "professional", "reason": null,
@@ -107,7 +111,7 @@ fn imported_decisions_are_checked_like_local_ones() {
     no_reason["category"] = json!(null);
     // Hours other than the computed ones, without a reason, on a version this profile holds.
     let mut changed = base(&two.id, "bad-2");
-    changed["credited_hours"] = json!(one.credited_hours.unwrap().as_f64() + 999.0);
+    changed["credited_hours"] = json!((two.credited_hours.unwrap().as_f64() - 0.5).max(0.0));
     let mut someone_else = base(&two.id, "bad-3");
     someone_else["reviewer"] = json!("reviewer02");
     // Made with the regiment's key by hand, as a changed program could: the content checks

@@ -229,6 +229,16 @@ fn the_core_validates_before_anything_is_written() {
     let row = first_open_pending(&store);
     let v = row.version;
     let credited = row.credited_hours.unwrap();
+    assert!(
+        credited >= Hours::whole(1),
+        "a row the rule credits: {credited}"
+    );
+    let computed = store
+        .declaration(&row.id)
+        .unwrap()
+        .evaluation
+        .unwrap()
+        .computed_hours;
     let cases = [
         (
             decision(&row.id, v, Outcome::Return, None, None, "a"),
@@ -243,11 +253,22 @@ fn the_core_validates_before_anything_is_written() {
                 &row.id,
                 v,
                 Outcome::Approve,
-                Some(credited + Hours::whole(5)),
+                Some(credited - Hours::whole(1)),
                 None,
                 "c",
             ),
             "须填写原因",
+        ),
+        (
+            decision(
+                &row.id,
+                v,
+                Outcome::Approve,
+                Some(computed + Hours::whole(5)),
+                Some("证书写明更多学时"),
+                "c2",
+            ),
+            "只能少计，不能多计",
         ),
         (
             decision(&row.id, v + 1, Outcome::Return, None, Some("x"), "d"),
@@ -262,12 +283,12 @@ fn the_core_validates_before_anything_is_written() {
             err.message_zh()
         );
     }
-    // A different credit with a reason is fine.
+    // A lower credit with a reason is fine.
     let mut d = decision(
         &row.id,
         v,
         Outcome::Approve,
-        Some(credited + Hours::whole(5)),
+        Some(credited - Hours::whole(1)),
         Some("主办单位补充证明"),
         "e",
     );

@@ -19,6 +19,12 @@ use rustc_hash::FxHashMap as HashMap;
 
 pub use checks::{duplicate_declarations, duplicate_evidence, overlapping};
 
+/// Whether a declaration's credit depends on the person's other declarations of its year (A4's
+/// conference cap, A7's once per year), so that the order of decisions can change it.
+pub fn annually_limited(d: &crate::model::Declaration, rules: &RuleSet) -> bool {
+    !matches!(credit::credit(d, rules).limit, Limit::None)
+}
+
 /// Evaluates every declaration of `input` and builds the ledger.
 pub fn evaluate(input: &Input, rules: &RuleSet, today: NaiveDate) -> Evaluation {
     let decls = &input.declarations;

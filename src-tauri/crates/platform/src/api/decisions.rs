@@ -72,12 +72,16 @@ pub struct PushItem {
     /// approve | return | reject
     #[schema(value_type = String)]
     pub outcome: Outcome,
-    /// Approve only.
+    /// Approve only, in hours with at most two decimals: never more than the rule gives the
+    /// declaration on its own (before the yearly limits), and a figure other than the rule's
+    /// result needs a `reason` (under a yearly limit — A4's conference cap, A7's once a year —
+    /// the platform takes any figure up to the rule's own, as its share depends on the order
+    /// in which the person's other decisions arrive).
     pub credited_hours: Option<f64>,
     /// Approve only: public | professional.
     #[schema(value_type = Option<String>)]
     pub category: Option<Category>,
-    /// Required for return and reject, and for a credit that differs from the computed one.
+    /// Required for return and reject, and for a credit that differs from the rule's result.
     pub reason: Option<String>,
     /// When the reviewer decided (client clock, informational).
     pub decided_at: Option<String>,
@@ -285,6 +289,13 @@ fn one(
                 Some(key),
                 Problem::unprocessable("the category is not the declaration's"),
             ));
+        }
+    }
+    if item.outcome == Outcome::Approve {
+        if let Some(p) =
+            super::credit_check::refusal(tx, &declaration, &unit_id, &item, &who.username)?
+        {
+            return Ok(rejected(Some(key), p));
         }
     }
     declaration.status = match item.outcome {

@@ -2,6 +2,7 @@
 //! every bad body into problem+json.
 
 pub mod auth_routes;
+mod credit_check;
 pub mod decisions;
 pub mod evidence;
 pub mod findings;
