@@ -20,7 +20,7 @@ fi
 cargo build --locked -q -p jxjy-platform
 dir=$(mktemp -d)
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$dir"' EXIT
-target/debug/jxjy-platform seed --db "$dir/p.db" --staff-per-unit 20 --declarations-per-staff 3 --evidence > "$dir/seed.txt"
+target/debug/jxjy-platform seed --db "$dir/p.db" --staff-per-unit 20 --declarations-per-staff 8 --evidence > "$dir/seed.txt"
 account=$(grep -m1 '^  [^ ]* / ' "$dir/seed.txt")
 user=$(awk '{print $1}' <<<"$account")
 password=$(awk '{print $3}' <<<"$account")
@@ -35,5 +35,10 @@ root=$PWD
 cd "$dir"
 JXJY_FUZZ_BASE="$base" JXJY_FUZZ_USER="$user" JXJY_FUZZ_PASSWORD="$password" \
   SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$root/scripts/schemathesis" \
-  "$root/$venv/bin/schemathesis" run "$base/openapi.json" --checks all --max-examples "${MAX_EXAMPLES:-40}" \
+  "$root/$venv/bin/schemathesis" --config-file "$root/scripts/schemathesis/schemathesis.toml" run "$base/openapi.json" --checks all --max-examples "${MAX_EXAMPLES:-40}" \
   --seed "${SEED:-1}" --workers 1 --generation-database none
+# The vendor's conformance suite against the same server (after the fuzzer: it decides three
+# declarations).
+cd "$root"
+echo "$password" | target/debug/jxjy-platform conformance --base "$base" --user "$user" --password-stdin
+

@@ -108,6 +108,23 @@ impl fmt::Display for Hours {
     }
 }
 
+/// In the OpenAPI document: a JSON number of hours, at least 0, in hundredths at most.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Hours {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Number)
+            .minimum(Some(0.0))
+            .description(Some(
+                "Study hours (学时), a non-negative number with at most two decimals",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Hours {}
+
 impl Serialize for Hours {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if self.0 % 100 == 0 {

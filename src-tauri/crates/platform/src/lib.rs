@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod conformance;
 pub mod db;
 pub mod faults;
 pub mod files;

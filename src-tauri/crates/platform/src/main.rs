@@ -109,6 +109,45 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Check an implementation of the platform API against the contract: one PASS or FAIL line
+    /// per check and a summary; exits non-zero when any fails. It decides three pending
+    /// declarations of the unit: run it against a test unit.
+    Conformance {
+        /// The implementation's base URL (http or https).
+        #[arg(long)]
+        base: String,
+        /// A reviewer account of the test unit.
+        #[arg(long)]
+        user: String,
+        /// Read the account's password from the first line of stdin (never from an argument).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// The unit to check (default: the login's unit).
+        #[arg(long)]
+        unit: Option<String>,
+        /// The reviewed year for the rule set (default: the year most declarations end in).
+        #[arg(long)]
+        year: Option<i32>,
+    },
+}
+
+/// Runs the conformance suite and prints its lines; an error when a check failed.
+fn conformance(target: jxjy_platform::conformance::Target) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let report = runtime.block_on(jxjy_platform::conformance::run(target, |c| {
+        println!("{}", c.line())
+    }));
+    println!("{}", report.summary());
+    if report.failed() > 0 {
+        anyhow::bail!(
+            "{} of {} conformance checks failed",
+            report.failed(),
+            report.checks.len()
+        );
+    }
+    Ok(())
 }
 
 async fn serve(
@@ -279,6 +318,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let (industry, spot) = manage::advance(&mut conn, s)?;
             println!("{industry} declarations approved by the industry department, {spot} selected for spot checks");
             Ok(())
+        }
+        Command::Conformance {
+            base,
+            user,
+            password_stdin: _,
+            unit,
+            year,
+        } => {
+            let mut line = zeroize::Zeroizing::new(String::new());
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("reading the password from stdin")?;
+            let password = zeroize::Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned());
+            anyhow::ensure!(
+                !password.is_empty(),
+                "no password on the first line of stdin"
+            );
+            conformance(jxjy_platform::conformance::Target {
+                base,
+                user,
+                password,
+                unit,
+                year,
+            })
         }
         Command::Openapi => {
             print!("{}", jxjy_platform::openapi::document_text());

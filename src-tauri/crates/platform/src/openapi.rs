@@ -40,6 +40,16 @@ impl Modify for Bearer {
     ),
     components(schemas(
         Problem,
+        jxjy_core::Staff,
+        jxjy_core::Declaration,
+        jxjy_core::Evidence,
+        jxjy_core::Hours,
+        jxjy_core::Category,
+        jxjy_core::Form,
+        jxjy_core::ConferenceLevel,
+        jxjy_core::ExamLevel,
+        jxjy_core::TitleLevel,
+        jxjy_core::Status,
         api::LoginRequest,
         api::RefreshRequest,
         api::TokenResponse,
@@ -61,20 +71,133 @@ impl Modify for Bearer {
 )]
 pub struct ApiDoc;
 
-pub fn document() -> utoipa::openapi::OpenApi {
-    let generated = ApiDoc::openapi();
-    let Ok(mut value) = serde_json::to_value(&generated) else {
-        return generated;
-    };
+/// The document as served and committed. Kept as JSON after `exact`: utoipa's own types would
+/// drop what they do not model (a link's `operationId` and `requestBody`, for one).
+pub fn document() -> serde_json::Value {
+    let mut value = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
     exact(&mut value);
-    serde_json::from_value(value).unwrap_or(generated)
+    value
+}
+
+/// A pull page whose items are of one interchange type: `PullResponse` with typed `items`.
+fn typed_page(item: &str) -> serde_json::Value {
+    serde_json::json!({
+        "allOf": [
+            {"$ref": "#/components/schemas/PullResponse"},
+            {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}}}}
+        ]
+    })
+}
+
+/// The pulls carry the interchange types (DOMAIN.md), generated from the core's Rust types;
+/// the server passes them through as stored, so the handlers say only "objects".
+fn typed_items(doc: &mut serde_json::Value) {
+    use serde_json::{json, Value};
+    let page = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        schemas.insert("StaffPage".into(), typed_page("Staff"));
+        schemas.insert("DeclarationPage".into(), typed_page("Declaration"));
+        if let Some(props) = schemas
+            .get_mut("ChangesResponse")
+            .and_then(|c| c.get_mut("properties"))
+            .and_then(Value::as_object_mut)
+        {
+            props.insert("staff".into(), page("StaffPage"));
+            props.insert("declarations".into(), page("DeclarationPage"));
+        }
+        if let Some(props) = schemas
+            .get_mut("PushResult")
+            .and_then(|c| c.get_mut("properties"))
+            .and_then(Value::as_object_mut)
+        {
+            props.insert(
+                "declaration".into(),
+                json!({"oneOf": [page("Declaration"), {"type": "null"}],
+                       "description": "For a conflict: the declaration as it is now (null when withdrawn)."}),
+            );
+        }
+    }
+    for (path, name) in [
+        ("~1api~1v1~1units~1{unit_id}~1staff", "StaffPage"),
+        (
+            "~1api~1v1~1units~1{unit_id}~1declarations",
+            "DeclarationPage",
+        ),
+    ] {
+        let pointer = format!("/paths/{path}/get/responses/200/content/application~1json/schema");
+        if let Some(schema) = doc.pointer_mut(&pointer) {
+            *schema = page(name);
+        }
+    }
+}
+
+/// How one answer leads to the next call (OpenAPI links): a login to its unit's pulls and to a
+/// refresh, a page to the next one, a declaration to its evidence. A client (or a stateful
+/// fuzzer) can follow them from a login alone.
+fn links(doc: &mut serde_json::Value) {
+    use serde_json::{json, Value};
+    let unit = json!({"unit_id": "$response.body#/unit_id"});
+    let same_unit = |since: &str| json!({"unit_id": "$request.path.unit_id", "since": since});
+    let table = [
+        (
+            "~1api~1v1~1auth~1login",
+            "post",
+            json!({
+                "PullStaff": {"operationId": "pullStaff", "parameters": unit},
+                "PullDeclarations": {"operationId": "pullDeclarations", "parameters": unit},
+                "PullChanges": {"operationId": "pullChanges", "parameters": unit},
+                "Refresh": {"operationId": "refreshTokens", "parameters": {}, "requestBody": {"refresh_token": "$response.body#/refresh_token"}}
+            }),
+        ),
+        (
+            "~1api~1v1~1auth~1refresh",
+            "post",
+            json!({
+                "Refresh": {"operationId": "refreshTokens", "parameters": {}, "requestBody": {"refresh_token": "$response.body#/refresh_token"}}
+            }),
+        ),
+        (
+            "~1api~1v1~1units~1{unit_id}~1staff",
+            "get",
+            json!({
+                "NextPage": {"operationId": "pullStaff", "parameters": same_unit("$response.body#/next_cursor")}
+            }),
+        ),
+        (
+            "~1api~1v1~1units~1{unit_id}~1declarations",
+            "get",
+            json!({
+                "NextPage": {"operationId": "pullDeclarations", "parameters": same_unit("$response.body#/next_cursor")},
+                "Evidence": {"operationId": "downloadEvidence", "parameters": {"sha256": "$response.body#/items/0/evidence/0/sha256"}}
+            }),
+        ),
+        (
+            "~1api~1v1~1units~1{unit_id}~1changes",
+            "get",
+            json!({
+                "Staff": {"operationId": "pullStaff", "parameters": same_unit("$response.body#/staff/next_cursor")},
+                "Declarations": {"operationId": "pullDeclarations", "parameters": same_unit("$response.body#/declarations/next_cursor")}
+            }),
+        ),
+    ];
+    for (path, method, links) in table {
+        let pointer = format!("/paths/{path}/{method}/responses/200");
+        if let Some(answer) = doc.pointer_mut(&pointer).and_then(Value::as_object_mut) {
+            answer.insert("links".into(), links);
+        }
+    }
 }
 
 /// What the generated document leaves out or says loosely, made exact: every error answer is
 /// `application/problem+json`; every operation can answer 429 (the rate limit is global) and
-/// every protected one 401; an evidence hash is 64 lowercase hex digits.
+/// every protected one 401; an evidence hash is 64 lowercase hex digits; pulls carry typed items.
 fn exact(doc: &mut serde_json::Value) {
     use serde_json::{json, Value};
+    typed_items(doc);
+    links(doc);
     let problem = json!({"$ref": "#/components/schemas/Problem"});
     let problem_answer = |what: &str| json!({"description": what, "content": {crate::problem::CONTENT_TYPE: {"schema": problem.clone()}}});
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
@@ -126,11 +249,11 @@ fn exact(doc: &mut serde_json::Value) {
 
 /// The document as committed: pretty JSON with a final newline.
 pub fn document_text() -> String {
-    let mut text = document().to_pretty_json().unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&document()).unwrap_or_default();
     text.push('\n');
     text
 }
 
-pub async fn serve() -> Json<utoipa::openapi::OpenApi> {
+pub async fn serve() -> Json<serde_json::Value> {
     Json(document())
 }

@@ -1153,4 +1153,69 @@ fn the_document_is_exact_about_errors_and_parameters() {
     assert_eq!(since["required"], false);
     let sha = &doc["paths"]["/api/v1/evidence/{sha256}"]["get"]["parameters"][0];
     assert_eq!(sha["schema"]["pattern"], "^[0-9a-f]{64}$");
+
+    // Pulled items are the interchange types, with the fields a vendor must always send.
+    let schemas = &doc["components"]["schemas"];
+    for (path, page, item) in [
+        ("/api/v1/units/{unit_id}/staff", "StaffPage", "Staff"),
+        (
+            "/api/v1/units/{unit_id}/declarations",
+            "DeclarationPage",
+            "Declaration",
+        ),
+    ] {
+        let schema =
+            &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        assert_eq!(schema["$ref"], format!("#/components/schemas/{page}"));
+        assert_eq!(
+            schemas[page]["allOf"][1]["properties"]["items"]["items"]["$ref"],
+            format!("#/components/schemas/{item}")
+        );
+    }
+    let required = |name: &str| -> Vec<String> {
+        serde_json::from_value(schemas[name]["required"].clone()).unwrap()
+    };
+    for field in [
+        "id",
+        "staff_id",
+        "category",
+        "form",
+        "start_date",
+        "end_date",
+    ] {
+        assert!(
+            required("Declaration").contains(&field.to_owned()),
+            "{field}"
+        );
+    }
+    for field in ["id", "name", "id_number"] {
+        assert!(required("Staff").contains(&field.to_owned()), "{field}");
+    }
+    for field in ["id", "file_name", "media_type", "size", "sha256"] {
+        assert!(required("Evidence").contains(&field.to_owned()), "{field}");
+    }
+    let forms: Vec<String> = serde_json::from_value(schemas["Form"]["enum"].clone()).unwrap();
+    assert_eq!(forms.len(), jxjy_core::Form::ALL.len());
+    assert_eq!(schemas["Hours"]["type"], "number");
+
+    // Operation ids are unique, and the links lead from a login to the pulls and the evidence.
+    let mut ids: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter_map(|op| op["operationId"].as_str())
+        .collect();
+    let all = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "unique operationIds");
+    let login = &doc["paths"]["/api/v1/auth/login"]["post"]["responses"]["200"]["links"];
+    assert_eq!(
+        login["PullDeclarations"]["parameters"]["unit_id"],
+        "$response.body#/unit_id"
+    );
+    let decls =
+        &doc["paths"]["/api/v1/units/{unit_id}/declarations"]["get"]["responses"]["200"]["links"];
+    assert_eq!(decls["Evidence"]["operationId"], "downloadEvidence");
 }

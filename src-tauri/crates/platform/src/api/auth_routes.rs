@@ -99,7 +99,7 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$
 
 /// Log in with user name and password. The password is checked off the database lock, a few
 /// at once; after three failures an account waits longer before each further check.
-#[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest,
+#[utoipa::path(post, path = "/api/v1/auth/login", operation_id = "login", request_body = LoginRequest,
     responses((status = 200, body = TokenResponse), (status = 400, body = Problem), (status = 401, body = Problem),
               (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn login(State(state): State<AppState>, body: Bytes) -> Response {
@@ -172,7 +172,7 @@ async fn login_inner(state: AppState, body: Bytes) -> Result<Response, Problem> 
 /// Exchange a refresh token for new tokens. Each refresh token works once: the old access
 /// token ends with it, and one presented a second time ends the whole session (it was
 /// copied). A session ends at its absolute lifetime however often it is refreshed.
-#[utoipa::path(post, path = "/api/v1/auth/refresh", request_body = RefreshRequest,
+#[utoipa::path(post, path = "/api/v1/auth/refresh", operation_id = "refreshTokens", request_body = RefreshRequest,
     responses((status = 200, body = TokenResponse), (status = 400, body = Problem), (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub async fn refresh(
     State(state): State<AppState>,
@@ -230,7 +230,7 @@ fn end_session(tx: &rusqlite::Transaction<'_>, session: &str) -> Result<(), Prob
 }
 
 /// End the session of the bearer token: its access and refresh tokens stop working.
-#[utoipa::path(post, path = "/api/v1/auth/logout", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/auth/logout", operation_id = "logout", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = Problem)))]
 pub async fn logout(
     State(state): State<AppState>,

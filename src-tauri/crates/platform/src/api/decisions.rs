@@ -347,7 +347,7 @@ fn one(
 }
 
 /// Push a batch of decisions.
-#[utoipa::path(post, path = "/api/v1/decisions", request_body = PushRequest, security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/decisions", operation_id = "pushDecisions", request_body = PushRequest, security(("bearer" = [])),
     responses((status = 200, body = PushResponse), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn push(

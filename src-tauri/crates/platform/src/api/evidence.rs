@@ -56,7 +56,7 @@ pub fn parse_range(value: &str, len: u64) -> RangeAsk {
 }
 
 /// An evidence file of the reviewer's unit.
-#[utoipa::path(get, path = "/api/v1/evidence/{sha256}", params(("sha256" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/evidence/{sha256}", operation_id = "downloadEvidence", params(("sha256" = String, Path)),
     security(("bearer" = [])),
     responses((status = 200, description = "the whole file"), (status = 206, description = "the requested range"),
         (status = 400, body = Problem), (status = 416, body = Problem), (status = 404, body = Problem)))]

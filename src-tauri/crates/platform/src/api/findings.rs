@@ -166,7 +166,7 @@ fn one(
 }
 
 /// Push a batch of spot-check findings.
-#[utoipa::path(post, path = "/api/v1/spotcheck/findings", request_body = FindingsRequest, security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/spotcheck/findings", operation_id = "pushFindings", request_body = FindingsRequest, security(("bearer" = [])),
     responses((status = 200, body = FindingsResponse), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn push(

@@ -180,7 +180,7 @@ fn page(
 }
 
 /// The unit's roster, as a delta since a cursor.
-#[utoipa::path(get, path = "/api/v1/units/{unit_id}/staff", params(("unit_id" = String, Path), PullQuery),
+#[utoipa::path(get, path = "/api/v1/units/{unit_id}/staff", operation_id = "pullStaff", params(("unit_id" = String, Path), PullQuery),
     security(("bearer" = [])),
     responses((status = 200, body = PullResponse), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn staff(
@@ -193,7 +193,7 @@ pub async fn staff(
 }
 
 /// The unit's declarations, as a delta since a cursor.
-#[utoipa::path(get, path = "/api/v1/units/{unit_id}/declarations", params(("unit_id" = String, Path), PullQuery),
+#[utoipa::path(get, path = "/api/v1/units/{unit_id}/declarations", operation_id = "pullDeclarations", params(("unit_id" = String, Path), PullQuery),
     security(("bearer" = [])),
     responses((status = 200, body = PullResponse), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn declarations(
@@ -213,6 +213,7 @@ pub struct ChangesQuery {
     /// The declarations cursor of the last sync.
     pub declarations_since: Option<String>,
     /// Page size per scope (default 500, at most 5000).
+    #[param(minimum = 1, maximum = 5000)]
     pub limit: Option<usize>,
 }
 
@@ -224,7 +225,7 @@ pub struct ChangesResponse {
 
 /// Both scopes in one request: a sync with nothing new costs one round trip. A scope with
 /// `has_more` continues on its own path.
-#[utoipa::path(get, path = "/api/v1/units/{unit_id}/changes", params(("unit_id" = String, Path), ChangesQuery),
+#[utoipa::path(get, path = "/api/v1/units/{unit_id}/changes", operation_id = "pullChanges", params(("unit_id" = String, Path), ChangesQuery),
     security(("bearer" = [])),
     responses((status = 200, body = ChangesResponse), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn changes(

@@ -15,7 +15,7 @@ pub struct RulesQuery {
 }
 
 /// The rule set that applies to a year (a rule-set document, see DOMAIN.md).
-#[utoipa::path(get, path = "/api/v1/rules", params(RulesQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/rules", operation_id = "getRules", params(RulesQuery), security(("bearer" = [])),
     responses((status = 200, body = Object), (status = 400, body = Problem), (status = 404, body = Problem), (status = 401, body = Problem)))]
 pub async fn rules(
     _who: Reviewer,
