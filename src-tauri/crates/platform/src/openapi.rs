@@ -193,7 +193,7 @@ fn links(doc: &mut serde_json::Value) {
 
 /// What the generated document leaves out or says loosely, made exact: every error answer is
 /// `application/problem+json`; every operation can answer 429 (the rate limit is global) and
-/// every protected one 401; an evidence hash is 64 lowercase hex digits; pulls carry typed items.
+/// 500, every protected one 401, every one with a body 413; an evidence hash is 64 lowercase hex digits; pulls carry typed items.
 fn exact(doc: &mut serde_json::Value) {
     use serde_json::{json, Value};
     typed_items(doc);
@@ -209,6 +209,7 @@ fn exact(doc: &mut serde_json::Value) {
         };
         for op in item.values_mut() {
             let protected = op.get("security").is_some();
+            let has_body = op.get("requestBody").is_some();
             let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
                 continue;
             };
@@ -229,6 +230,15 @@ fn exact(doc: &mut serde_json::Value) {
             responses
                 .entry("429")
                 .or_insert_with(|| problem_answer("too many requests; see Retry-After"));
+            // The body limit applies to every request, before the handler.
+            if has_body {
+                responses.entry("413").or_insert_with(|| {
+                    problem_answer("the request body is larger than the server takes")
+                });
+            }
+            responses.entry("500").or_insert_with(|| {
+                problem_answer("the server failed; the detail is in its log, not here")
+            });
             if protected {
                 responses
                     .entry("401")

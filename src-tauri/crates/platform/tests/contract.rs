@@ -596,7 +596,16 @@ async fn bad_bodies_are_problems() {
     assert_problem(post(b"{\"items\": 5}".to_vec()).await.unwrap(), 422).await;
     assert_problem(post(b"[]".to_vec()).await.unwrap(), 422).await;
     let big = format!("{{\"items\": [\"{}\"]}}", "x".repeat(100 * 1024));
-    assert_problem(post(big.into_bytes()).await.unwrap(), 413).await;
+    assert_problem(post(big.clone().into_bytes()).await.unwrap(), 413).await;
+    // The limit comes before any handler: a login's body too.
+    let login = client()
+        .post(s.url("/api/v1/auth/login"))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(login, 413).await;
     let many: Vec<Value> = (0..501)
         .map(|i| json!({"idempotency_key": format!("m{i}")}))
         .collect();
@@ -1119,6 +1128,10 @@ fn the_document_is_exact_about_errors_and_parameters() {
             operations += 1;
             let responses = op["responses"].as_object().unwrap();
             assert!(responses.contains_key("429"), "{method} {path}");
+            assert!(responses.contains_key("500"), "{method} {path}");
+            if op.get("requestBody").is_some() {
+                assert!(responses.contains_key("413"), "{method} {path}");
+            }
             if op.get("security").is_some() {
                 assert!(responses.contains_key("401"), "{method} {path}");
             }
