@@ -131,7 +131,11 @@ export type TitleLevel = "senior_full" | "senior_deputy" | "intermediate" | "jun
 
 export type Status = "pending_unit_review" | "returned" | "rejected" | "unit_approved" | "industry_approved" | "industry_returned" | "spot_checked";
 
-export type Evidence = { id: string, file_name: string, media_type: string, size: number, sha256: string, };
+export type Evidence = { id: string, file_name: string, media_type: string, size: number, 
+/**
+ * The file's SHA-256: 64 lowercase hexadecimal digits.
+ */
+sha256: string, };
 
 export type Declaration = { id: string, staff_id: string, category: Category, form: Form, level: ConferenceLevel | null, exam_level: ExamLevel | null, title: string, organizer: string, start_date: string, end_date: string, days: number | null, presented_paper: boolean, 
 /**
