@@ -3,6 +3,7 @@
 //! certificate number, each with the span of the text where it was found, so that a reader can
 //! show the place on the page. Pure and engine-independent: text in, fields out.
 
+pub mod crosscheck;
 pub mod dates;
 pub mod fields;
 pub mod normalize;
