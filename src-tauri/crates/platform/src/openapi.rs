@@ -100,24 +100,24 @@ fn typed_items(doc: &mut serde_json::Value) {
     {
         schemas.insert("StaffPage".into(), typed_page("Staff"));
         schemas.insert("DeclarationPage".into(), typed_page("Declaration"));
-        if let Some(props) = schemas
-            .get_mut("ChangesResponse")
-            .and_then(|c| c.get_mut("properties"))
-            .and_then(Value::as_object_mut)
-        {
-            props.insert("staff".into(), page("StaffPage"));
-            props.insert("declarations".into(), page("DeclarationPage"));
-        }
-        if let Some(props) = schemas
-            .get_mut("PushResult")
-            .and_then(|c| c.get_mut("properties"))
-            .and_then(Value::as_object_mut)
-        {
-            props.insert(
-                "declaration".into(),
+        let typed = [
+            ("ChangesResponse", "staff", page("StaffPage")),
+            ("ChangesResponse", "declarations", page("DeclarationPage")),
+            (
+                "PushResult",
+                "declaration",
                 json!({"oneOf": [page("Declaration"), {"type": "null"}],
                        "description": "For a conflict: the declaration as it is now (null when withdrawn)."}),
-            );
+            ),
+        ];
+        for (schema, property, typed) in typed {
+            if let Some(props) = schemas
+                .get_mut(schema)
+                .and_then(|c| c.get_mut("properties"))
+                .and_then(Value::as_object_mut)
+            {
+                props.insert(property.into(), typed);
+            }
         }
     }
     for (path, name) in [

@@ -4,7 +4,7 @@
 
 use super::{ensure, Context, Outcome};
 use jxjy_core::engine::annually_limited;
-use jxjy_core::{evaluate, Declaration, DeclarationResult, Input, Status};
+use jxjy_core::{evaluate, Category, Declaration, DeclarationResult, Input, Status};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -240,28 +240,25 @@ async fn key_reused(cx: &Context, run: &str, d: &Declaration) -> Outcome {
 
 async fn credit(cx: &Context, run: &str, d: &Declaration) -> Outcome {
     let e = evaluated(cx, d).ok_or("not evaluated")?;
-    let approve = |k: u32, hours: f64, reason: Option<&str>| {
+    let approve = |k: u32, hours: f64, category: Category, reason: Option<&str>| {
         json!({"idempotency_key": key(run, k), "declaration_id": d.id, "declaration_version": d.version,
-               "outcome": "approve", "credited_hours": hours, "category": e.category, "reason": reason})
+               "outcome": "approve", "credited_hours": hours, "category": category, "reason": reason})
     };
     let computed = e.computed_hours.as_f64();
     let credited = e.credited_hours.as_f64();
+    let other = match e.category {
+        Category::Public => Category::Professional,
+        Category::Professional => Category::Public,
+    };
     let items = json!([
-        approve(5, computed + 1.0, Some("conformance: more than the rule")),
-        approve(6, credited - 0.5, None),
-        approve(7, credited, Some("conformance: another category"))
-            .as_object()
-            .map(|o| {
-                let mut o = o.clone();
-                let other = if e.category == jxjy_core::Category::Public {
-                    "professional"
-                } else {
-                    "public"
-                };
-                o.insert("category".into(), json!(other));
-                Value::Object(o)
-            })
-            .unwrap_or_default(),
+        approve(
+            5,
+            computed + 1.0,
+            e.category,
+            Some("conformance: more than the rule")
+        ),
+        approve(6, credited - 0.5, e.category, None),
+        approve(7, credited, other, Some("conformance: another category")),
     ]);
     let r = push(cx, "credits the rule does not allow", items).await?;
     for (i, why) in [
