@@ -20,7 +20,7 @@ fi
 cargo build --locked -q -p jxjy-platform
 dir=$(mktemp -d)
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$dir"' EXIT
-target/debug/jxjy-platform seed --db "$dir/p.db" --staff-per-unit 20 --declarations-per-staff 8 --evidence > "$dir/seed.txt"
+target/debug/jxjy-platform seed --db "$dir/p.db" --staff-per-unit 20 --declarations-per-staff 8 --minimal-evidence > "$dir/seed.txt"
 account=$(grep -m1 '^  [^ ]* / ' "$dir/seed.txt")
 user=$(awk '{print $1}' <<<"$account")
 password=$(awk '{print $3}' <<<"$account")

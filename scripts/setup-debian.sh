@@ -14,8 +14,9 @@ PACKAGES=(
   xvfb webkit2gtk-driver imagemagick xdotool
   # headless Chromium for the UI's page tests
   chromium
-  # Chinese fonts so the zh-CN UI renders
-  fonts-noto-cjk
+  # Chinese fonts so the zh-CN UI renders; TrueType ones for the seeded certificates (a text PDF
+  # embeds a TrueType subset)
+  fonts-noto-cjk fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai
   # the Linux kernel keyring backend for the OS keyring
   keyutils
 )
@@ -42,6 +43,8 @@ if [ "$node_major" -lt 20 ]; then
 fi
 command -v cargo >/dev/null 2>&1 || { echo "setup: no Rust toolchain (cargo) on PATH" >&2; exit 1; }
 # The WebDriver bridge for the end-to-end test of the real window.
+# The OCR models that read scanned evidence (from the Python package registry).
+"$(dirname "$0")/fetch-ocr-models.sh"
 if ! command -v tauri-driver >/dev/null 2>&1; then
   echo "setup: installing tauri-driver" >&2
   cargo install tauri-driver --locked --version "^2"

@@ -115,7 +115,7 @@ next_in_secs: number | null, };
 
 export type Hours = number;
 
-export type Flag = "hours_mismatch" | "dates_outside_year" | "future_date" | "overlapping_dates" | "duplicate_evidence" | "duplicate_declaration" | "missing_evidence" | "implausible_daily_hours" | "staff_not_in_roster" | "staff_inactive" | "invalid_id_number" | "public_not_online" | "conference_cap_applied" | "service_under_one_year" | "missing_confirmation" | "days_exceed_span" | "promotion_needs_face_to_face" | "transition_year_not_listed";
+export type Flag = "hours_mismatch" | "dates_outside_year" | "future_date" | "overlapping_dates" | "duplicate_evidence" | "duplicate_declaration" | "missing_evidence" | "implausible_daily_hours" | "staff_not_in_roster" | "staff_inactive" | "invalid_id_number" | "public_not_online" | "conference_cap_applied" | "service_under_one_year" | "missing_confirmation" | "days_exceed_span" | "promotion_needs_face_to_face" | "transition_year_not_listed" | "evidence_name_mismatch" | "evidence_dates_mismatch" | "evidence_hours_mismatch" | "evidence_organizer_mismatch" | "evidence_unreadable" | "duplicate_certificate_no";
 
 export type FileKind = "pdf" | "png" | "jpeg" | "gif" | "webp";
 
@@ -472,6 +472,10 @@ export const LABELS = {
       "badge": "天数有误",
       "explanation": "申报天数超过起止日期之间的天数"
     },
+    "duplicate_certificate_no": {
+      "badge": "证书编号重复",
+      "explanation": "同一证书编号出现在多条申报中"
+    },
     "duplicate_declaration": {
       "badge": "重复申报",
       "explanation": "同一人、同一形式、同一主办单位、同一时间、同一名称的申报已存在"
@@ -479,6 +483,26 @@ export const LABELS = {
     "duplicate_evidence": {
       "badge": "材料重复",
       "explanation": "证明材料与其他申报（可能是他人的）完全相同"
+    },
+    "evidence_dates_mismatch": {
+      "badge": "证书日期不符",
+      "explanation": "证明材料上的日期与申报的起止日期不一致"
+    },
+    "evidence_hours_mismatch": {
+      "badge": "证书学时不符",
+      "explanation": "证明材料上的学时与申报学时不一致"
+    },
+    "evidence_name_mismatch": {
+      "badge": "证书姓名不符",
+      "explanation": "证明材料上的姓名与申报人不一致（显示读到的姓名）"
+    },
+    "evidence_organizer_mismatch": {
+      "badge": "发证单位不符",
+      "explanation": "证明材料的发证单位与申报的主办单位不一致"
+    },
+    "evidence_unreadable": {
+      "badge": "材料无法识别",
+      "explanation": "未能从证明材料中读出内容，请人工核对"
     },
     "future_date": {
       "badge": "日期超前",

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use clap::Args;
 use jxjy_core::synth::{generate as synth, SynthParams};
 use jxjy_core::{evaluate, parse_input, RuleSet};
+use jxjy_usecases::evidence::{flags_from_dir, LazyOcr};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -20,6 +21,15 @@ pub struct CreditArgs {
     /// The day the review happens (YYYY-MM-DD); default: today. Used by `future_date`.
     #[arg(long)]
     today: Option<NaiveDate>,
+    /// A folder of evidence files, each named by its SHA-256 in lowercase hex: each is read and
+    /// the cross-check flags (evidence_*_mismatch, evidence_unreadable, duplicate_certificate_no)
+    /// are added to its declaration's `flags`.
+    #[arg(long)]
+    evidence_dir: Option<PathBuf>,
+    /// The folder holding the OCR models (default: beside the program, or the checkout's
+    /// models/ocr).
+    #[arg(long, env = "JXJY_OCR_MODELS")]
+    models: Option<PathBuf>,
 }
 
 pub fn run(args: &CreditArgs) -> Result<(), Failure> {
@@ -48,7 +58,33 @@ pub fn run(args: &CreditArgs) -> Result<(), Failure> {
     let today = args
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let evaluation = evaluate(&input, &rules, today);
+    let mut evaluation = evaluate(&input, &rules, today);
+    if let Some(dir) = &args.evidence_dir {
+        if !dir.is_dir() {
+            return Err(Failure::input(anyhow::anyhow!(
+                "evidence folder {} does not exist",
+                dir.display()
+            )));
+        }
+        let names = input
+            .staff
+            .iter()
+            .map(|s| (s.id.clone(), s.name.clone()))
+            .collect();
+        let mut ocr = LazyOcr::new(args.models.as_deref());
+        let found = flags_from_dir(&input.declarations, &names, dir, &mut ocr, |done, total| {
+            if done % 20 == 0 || done == total {
+                eprintln!("evidence: read {done} of {total} files");
+            }
+        });
+        for d in &mut evaluation.declarations {
+            if let Some(f) = found.get(&d.id) {
+                d.flags.extend(f.iter().map(|x| x.flag));
+                d.flags.sort();
+                d.flags.dedup();
+            }
+        }
+    }
     let json = serde_json::to_string(&evaluation).context("cannot encode the evaluation")?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{json}").context("cannot write to stdout")?;

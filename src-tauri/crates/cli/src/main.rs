@@ -2,6 +2,7 @@
 
 mod audit;
 mod credit;
+mod evidence;
 mod exchange;
 mod office;
 mod review;
@@ -26,6 +27,9 @@ struct Cli {
 enum Command {
     /// Evaluate an interchange JSON file and print declarations and ledger as JSON.
     Credit(credit::CreditArgs),
+    /// Read evidence files: a certificate's fields, QR code and text.
+    #[command(subcommand)]
+    Evidence(evidence::EvidenceCmd),
     /// Print a deterministic synthetic unit as interchange JSON (for demos and benchmarks).
     Generate(credit::GenerateArgs),
     /// Log in to the platform; the token goes to the OS keyring, the password nowhere.
@@ -109,6 +113,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Credit(args) => credit::run(&args),
         Command::Generate(args) => credit::generate(&args),
+        Command::Evidence(cmd) => evidence::run(&cmd),
         Command::Login(args) => review::login_cmd(&cli.common, &args),
         Command::Recover(args) => review::recover_cmd(&cli.common, &args),
         Command::Sync(args) => review::sync_cmd(&cli.common, &args),

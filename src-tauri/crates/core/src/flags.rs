@@ -25,10 +25,22 @@ pub enum Flag {
     PromotionNeedsFaceToFace,
     /// Y4: a transition certificate of a year the rule set does not admit (credited 0).
     TransitionYearNotListed,
+    /// The name read from the certificate is not the declarant's.
+    EvidenceNameMismatch,
+    /// The dates read from the certificate are not the declared ones.
+    EvidenceDatesMismatch,
+    /// The hours read from the certificate are not the declared ones.
+    EvidenceHoursMismatch,
+    /// The issuing body read from the certificate is not the declared organizer.
+    EvidenceOrganizerMismatch,
+    /// Nothing usable could be read from the evidence.
+    EvidenceUnreadable,
+    /// The certificate number read is on another declaration too (of anyone).
+    DuplicateCertificateNo,
 }
 
 impl Flag {
-    pub const ALL: [Flag; 18] = [
+    pub const ALL: [Flag; 24] = [
         Flag::HoursMismatch,
         Flag::DatesOutsideYear,
         Flag::FutureDate,
@@ -47,7 +59,28 @@ impl Flag {
         Flag::DaysExceedSpan,
         Flag::PromotionNeedsFaceToFace,
         Flag::TransitionYearNotListed,
+        Flag::EvidenceNameMismatch,
+        Flag::EvidenceDatesMismatch,
+        Flag::EvidenceHoursMismatch,
+        Flag::EvidenceOrganizerMismatch,
+        Flag::EvidenceUnreadable,
+        Flag::DuplicateCertificateNo,
     ];
+
+    /// The flags that come from reading the evidence, not from the declaration's own data: the
+    /// engine never raises them; the evidence reader does.
+    pub const FROM_READING: [Flag; 6] = [
+        Flag::EvidenceNameMismatch,
+        Flag::EvidenceDatesMismatch,
+        Flag::EvidenceHoursMismatch,
+        Flag::EvidenceOrganizerMismatch,
+        Flag::EvidenceUnreadable,
+        Flag::DuplicateCertificateNo,
+    ];
+
+    pub fn is_from_reading(self) -> bool {
+        Flag::FROM_READING.contains(&self)
+    }
 
     /// The short badge text (GLOSSARY.md).
     pub fn badge_zh(self) -> &'static str {
@@ -70,6 +103,12 @@ impl Flag {
             Flag::DaysExceedSpan => "天数有误",
             Flag::PromotionNeedsFaceToFace => "缺面授",
             Flag::TransitionYearNotListed => "非补录年度",
+            Flag::EvidenceNameMismatch => "证书姓名不符",
+            Flag::EvidenceDatesMismatch => "证书日期不符",
+            Flag::EvidenceHoursMismatch => "证书学时不符",
+            Flag::EvidenceOrganizerMismatch => "发证单位不符",
+            Flag::EvidenceUnreadable => "材料无法识别",
+            Flag::DuplicateCertificateNo => "证书编号重复",
         }
     }
 
@@ -98,6 +137,12 @@ impl Flag {
             Flag::TransitionYearNotListed => {
                 "过渡年补录的面授合格证书不属于规则集允许补录的年度，不计学时"
             }
+            Flag::EvidenceNameMismatch => "证明材料上的姓名与申报人不一致（显示读到的姓名）",
+            Flag::EvidenceDatesMismatch => "证明材料上的日期与申报的起止日期不一致",
+            Flag::EvidenceHoursMismatch => "证明材料上的学时与申报学时不一致",
+            Flag::EvidenceOrganizerMismatch => "证明材料的发证单位与申报的主办单位不一致",
+            Flag::EvidenceUnreadable => "未能从证明材料中读出内容，请人工核对",
+            Flag::DuplicateCertificateNo => "同一证书编号出现在多条申报中",
         }
     }
 }

@@ -274,7 +274,11 @@ fn every_flag_is_produced() {
         }
         seen.insert(s.flag);
     }
-    let all: BTreeSet<Flag> = Flag::ALL.into_iter().collect();
+    // The flags from reading evidence are raised by the reader (jxjy-evidence's tests), not here.
+    let all: BTreeSet<Flag> = Flag::ALL
+        .into_iter()
+        .filter(|f| !f.is_from_reading())
+        .collect();
     assert_eq!(seen, all, "a flag of DOMAIN.md has no scenario");
 }
 

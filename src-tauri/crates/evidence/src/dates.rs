@@ -50,6 +50,54 @@ fn patterns() -> &'static [Regex] {
     })
 }
 
+/// A single day where a course's date stands (after 于, or a 时间 label): a one-day course.
+fn single_pattern() -> Option<&'static Regex> {
+    static P: OnceLock<Option<Regex>> = OnceLock::new();
+    P.get_or_init(|| {
+        let p = format!(
+            r"(?:于|时间\s*[:：]?|日期\s*[:：])\s*(?:(?:(?P<y1>{NUM})\s*年\s*)?(?P<m1>{NUM})\s*月\s*(?P<d1>{NUM})\s*[日号]|(?P<y2>[0-9]{{4}})\s*[./-]\s*(?P<m2>[0-9]{{1,2}})\s*[./-]\s*(?P<d2>[0-9]{{1,2}}))"
+        );
+        Regex::new(&p).ok()
+    })
+    .as_ref()
+}
+
+/// The first one-day date in `text` (folded) in a place where a course's date stands, as a
+/// range of one day.
+pub fn single_day(text: &str) -> Option<Range> {
+    let c = single_pattern()?.captures(text)?;
+    let (y, m, d) = if c.name("m1").is_some() {
+        ("y1", "m1", "d1")
+    } else {
+        ("y2", "m2", "d2")
+    };
+    let year = number(c.name(y)).and_then(|v| i32::try_from(v).ok());
+    let day = Day {
+        year,
+        month: number(c.name(m))?,
+        day: number(c.name(d))?,
+    };
+    day.on(year.unwrap_or(2000))?;
+    if year.is_some_and(|y| !(1990..=2100).contains(&y)) {
+        return None;
+    }
+    let first = c.name(m).and_then(|_| c.name(y).or(c.name(m)))?;
+    let last = c.name(d)?;
+    let mut stop = last.end();
+    if let Some(ch) = text[stop..]
+        .chars()
+        .next()
+        .filter(|ch| matches!(ch, '日' | '号'))
+    {
+        stop += ch.len_utf8();
+    }
+    Some(Range {
+        start: day,
+        end: day,
+        span: (char_index(text, first.start()), char_index(text, stop)),
+    })
+}
+
 fn number(s: Option<regex::Match<'_>>) -> Option<u32> {
     let s = s?.as_str();
     s.parse::<u32>().ok().or_else(|| chinese_number(s))

@@ -1,8 +1,8 @@
 //! The fields of a certificate found in its text: who holds it, who issued it, when, how many
 //! hours (or days), and its number — each with the span of characters it was read from.
 
-use crate::dates::{ranges, Day};
-use crate::normalize::{chinese_number, fold};
+use crate::dates::{ranges, single_day, Day};
+use crate::normalize::{chinese_number, fold, undo_ocr_slips, without_breaks};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -200,21 +200,54 @@ pub fn read_fields(text: &str) -> Fields {
     let Some(p) = patterns() else {
         return Fields::default();
     };
-    let range = ranges(&text).into_iter().next();
+    let text = undo_ocr_slips(&text);
+    // Dates, hours and numbers are read on the text without line breaks (OCR breaks lines
+    // inside them); their spans are mapped back to the text's characters.
+    let (joined, map) = without_breaks(&text);
+    let joined = undo_ocr_slips(&joined);
+    let back = |span: (usize, usize)| -> (usize, usize) {
+        let start = map.get(span.0).copied().unwrap_or(span.0);
+        let end = span
+            .1
+            .checked_sub(1)
+            .and_then(|i| map.get(i))
+            .map(|i| i + 1)
+            .unwrap_or(start);
+        (start, end.max(start))
+    };
+    let remap = |f: Found<i64>| Found {
+        value: f.value,
+        span: back(f.span),
+    };
+    let range = ranges(&joined)
+        .into_iter()
+        .next()
+        .or_else(|| single_day(&joined));
     Fields {
-        holder_name: holder(p, &text),
+        holder_name: holder(p, &text).or_else(|| {
+            holder(p, &joined).map(|f| Found {
+                span: back(f.span),
+                value: f.value,
+            })
+        }),
         organizer: organizer(p, &text),
         start_date: range.map(|r| Found {
             value: r.start,
-            span: r.span,
+            span: back(r.span),
         }),
         end_date: range.map(|r| Found {
             value: r.end,
-            span: r.span,
+            span: back(r.span),
         }),
-        hours_centi: hours(p, &text),
-        days: days(p, &text),
-        certificate_no: certificate_no(p, &text),
+        hours_centi: hours(p, &joined).map(remap),
+        days: days(p, &joined).map(|f| Found {
+            value: f.value,
+            span: back(f.span),
+        }),
+        certificate_no: certificate_no(p, &joined).map(|f| Found {
+            span: back(f.span),
+            value: f.value,
+        }),
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod crosscheck;
 pub mod dates;
 pub mod fields;
+pub mod findings;
 pub mod normalize;
 
 pub use fields::{read_fields, Fields, Found};

@@ -15,6 +15,54 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
+fn is_cn_digit(c: char) -> bool {
+    matches!(
+        c,
+        '〇' | '零' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
+}
+
+/// What OCR makes of dates, undone (keeping the length in characters): a range dash read as
+/// 一 (`15日一18日`, `2019.05.10一05.12`) back to `-`, and an O or 0 among Chinese numerals
+/// (`二O一九`) back to 〇.
+pub fn undo_ocr_slips(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i
+            .checked_sub(1)
+            .and_then(|j| chars.get(j))
+            .copied()
+            .unwrap_or(' ');
+        let next = chars.get(i + 1).copied().unwrap_or(' ');
+        let fixed = match c {
+            '一' if (prev.is_ascii_digit() || matches!(prev, '日' | '号'))
+                && next.is_ascii_digit() =>
+            {
+                '-'
+            }
+            'O' | 'o' | '0' | 'О' | 'Ｏ' if is_cn_digit(prev) && is_cn_digit(next) => '〇',
+            c => c,
+        };
+        out.push(fixed);
+    }
+    out
+}
+
+/// The text without its line breaks, and for each of its characters the index of that
+/// character in the text: OCR breaks lines inside a date or a number (`2019/5/29-20⏎19/6/2`).
+pub fn without_breaks(text: &str) -> (String, Vec<usize>) {
+    let mut joined = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len());
+    for (i, c) in text.chars().enumerate() {
+        if c != '\n' && c != '\r' {
+            joined.push(c);
+            map.push(i);
+        }
+    }
+    (joined, map)
+}
+
 /// The value of a Chinese numeral digit as used in dates (〇/零 to 九, and 十).
 pub fn chinese_digit(c: char) -> Option<u32> {
     Some(match c {

@@ -43,6 +43,15 @@ CREATE TABLE IF NOT EXISTS evidence (
     media_type TEXT NOT NULL,
     data       BLOB NOT NULL
 );
+-- What each seeded certificate was made to show (seed --evidence): its format, layout and the
+-- one discrepancy it carries on purpose, if any. Ground truth for tests and the demo.
+CREATE TABLE IF NOT EXISTS evidence_truth (
+    sha256         TEXT PRIMARY KEY,
+    declaration_id TEXT NOT NULL,
+    format         TEXT NOT NULL,
+    layout         TEXT NOT NULL,
+    discrepancy    TEXT
+);
 CREATE TABLE IF NOT EXISTS evidence_units (
     sha256  TEXT NOT NULL,
     unit_id TEXT NOT NULL,

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod certificates;
 pub mod conformance;
 pub mod db;
 pub mod faults;

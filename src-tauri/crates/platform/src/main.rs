@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use jxjy_platform::api::{router, AppState, Config};
 use jxjy_platform::faults::{FaultConfig, Faults, RateLimiter};
-use jxjy_platform::seed::{seed, SeedParams};
+use jxjy_platform::seed::{seed, seed_with_certificates, SeedParams};
 use jxjy_platform::{db, manage};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -34,9 +34,14 @@ enum Command {
         staff_per_unit: usize,
         #[arg(long, default_value_t = 10)]
         declarations_per_staff: usize,
-        /// Make real PDF and PNG evidence files.
+        /// Make realistic certificates as evidence: text PDFs, scanned PDFs, scans and phone
+        /// photos in several layouts, one in ten with a deliberate discrepancy (recorded in the
+        /// table evidence_truth). Needs the fonts of fonts-wqy-zenhei and fonts-arphic-*.
         #[arg(long)]
         evidence: bool,
+        /// Small valid PDF and PNG files instead of realistic certificates (quick).
+        #[arg(long)]
+        minimal_evidence: bool,
         #[arg(long, default_value_t = 1)]
         seed: u64,
         #[arg(long, default_value_t = 2019)]
@@ -190,6 +195,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             staff_per_unit,
             declarations_per_staff,
             evidence,
+            minimal_evidence,
             seed: s,
             year,
         } => {
@@ -201,17 +207,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "{} already holds data; seed an empty database",
                 path.display()
             );
-            let report = seed(
-                &mut conn,
-                &SeedParams {
-                    units,
-                    staff_per_unit,
-                    declarations_per_staff,
-                    evidence,
-                    seed: s,
-                    year,
-                },
-            )?;
+            let params = SeedParams {
+                units,
+                staff_per_unit,
+                declarations_per_staff,
+                evidence: evidence || minimal_evidence,
+                seed: s,
+                year,
+            };
+            let report = if evidence && !minimal_evidence {
+                let fonts = jxjy_certgen::Fonts::from_system()?;
+                seed_with_certificates(&mut conn, &params, &fonts)?
+            } else {
+                seed(&mut conn, &params)?
+            };
             println!(
                 "seeded {}: {} staff, {} declarations, {} evidence files",
                 path.display(),

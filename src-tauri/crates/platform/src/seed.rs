@@ -3,8 +3,10 @@
 //! with real PDF and PNG evidence files and one reviewer account per unit. Deterministic.
 
 use crate::auth::hash_password;
+use crate::certificates;
 use crate::db::next_seq;
 use crate::files;
+use jxjy_certgen::Fonts;
 use jxjy_core::synth::{generate, Rng, SynthParams};
 use jxjy_core::{Declaration, Form, Hours};
 use rusqlite::{params, Connection};
@@ -101,8 +103,97 @@ fn attach_files(
     }
 }
 
-/// Fills an empty platform database.
+/// Replaces the synthetic hashes with realistic certificates (one per distinct synthetic hash:
+/// a reused certificate stays one file), recording each file's ground truth.
+fn attach_certificates(
+    tx: &rusqlite::Transaction<'_>,
+    decls: &mut [Declaration],
+    names: &HashMap<String, String>,
+    year: i32,
+    fonts: &Fonts,
+    rng: &mut Rng,
+    files_out: &mut Vec<(String, String, Vec<u8>)>,
+) -> anyhow::Result<()> {
+    let mut jobs = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut previous_no: Option<String> = None;
+    for d in decls.iter() {
+        for e in &d.evidence {
+            if seen.contains_key(&e.sha256) {
+                continue;
+            }
+            let name = names.get(&d.staff_id).map(String::as_str).unwrap_or("");
+            let j = certificates::job(d, name, year, previous_no.as_deref(), rng);
+            previous_no = Some(certificates::certificate_no(d, year));
+            seen.insert(e.sha256.clone(), jobs.len());
+            jobs.push(j);
+        }
+    }
+    let made = certificates::make_all(jobs, fonts)?;
+    let mut by_synthetic: HashMap<String, (String, u64, String, String)> = HashMap::new();
+    for (synthetic, i) in &seen {
+        let Some(m) = made.get(*i) else { continue };
+        let sha = hex(&Sha256::digest(&m.bytes));
+        by_synthetic.insert(
+            synthetic.clone(),
+            (
+                sha.clone(),
+                m.bytes.len() as u64,
+                m.media_type.to_owned(),
+                m.file_name.clone(),
+            ),
+        );
+    }
+    for m in &made {
+        let sha = hex(&Sha256::digest(&m.bytes));
+        tx.execute(
+            "INSERT OR IGNORE INTO evidence_truth (sha256, declaration_id, format, layout, discrepancy)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![sha, m.job.declaration_id, m.job.format.code(), m.job.layout.code(), m.job.discrepancy.map(|d| d.code())],
+        )?;
+        files_out.push((sha, m.media_type.to_owned(), m.bytes.clone()));
+    }
+    for d in decls.iter_mut() {
+        for e in &mut d.evidence {
+            if let Some((sha, size, media, name)) = by_synthetic.get(&e.sha256) {
+                e.sha256 = sha.clone();
+                e.size = *size;
+                e.media_type = media.clone();
+                e.file_name = name.clone();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Fills an empty platform database; evidence files (when asked for) are small valid PDFs and
+/// PNGs, quick to make.
 pub fn seed(conn: &mut Connection, p: &SeedParams) -> anyhow::Result<SeedReport> {
+    seed_inner(conn, p, None)
+}
+
+/// Fills an empty platform database with realistic certificates as evidence (see
+/// `certificates`): slower, for the demo and the reader's measurements.
+pub fn seed_with_certificates(
+    conn: &mut Connection,
+    p: &SeedParams,
+    fonts: &Fonts,
+) -> anyhow::Result<SeedReport> {
+    seed_inner(
+        conn,
+        &SeedParams {
+            evidence: true,
+            ..p.clone()
+        },
+        Some(fonts),
+    )
+}
+
+fn seed_inner(
+    conn: &mut Connection,
+    p: &SeedParams,
+    fonts: Option<&Fonts>,
+) -> anyhow::Result<SeedReport> {
     let mut rng = Rng::new(p.seed);
     let mut report = SeedReport::default();
     let tx = conn.transaction()?;
@@ -135,8 +226,24 @@ pub fn seed(conn: &mut Connection, p: &SeedParams) -> anyhow::Result<SeedReport>
         }
         let mut made = HashMap::new();
         let mut new_files = Vec::new();
+        if let (true, Some(fonts)) = (p.evidence, fonts) {
+            let names: HashMap<String, String> = input
+                .staff
+                .iter()
+                .map(|s| (s.id.clone(), s.name.clone()))
+                .collect();
+            attach_certificates(
+                &tx,
+                &mut input.declarations,
+                &names,
+                p.year,
+                fonts,
+                &mut rng,
+                &mut new_files,
+            )?;
+        }
         for d in &mut input.declarations {
-            if p.evidence {
+            if p.evidence && fonts.is_none() {
                 attach_files(d, &mut made, &mut new_files);
             }
             let seq = next_seq(&tx)?;

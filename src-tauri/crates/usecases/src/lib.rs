@@ -7,6 +7,7 @@
 //! store stays the one place of SQL with no knowledge of xlsx or folders.
 
 pub mod error;
+pub mod evidence;
 pub mod exchange;
 pub mod exports;
 pub mod files;
