@@ -22,9 +22,30 @@ pub struct Fonts {
 #[error("font {0} not found (install fonts-wqy-zenhei, fonts-arphic-ukai and fonts-arphic-uming)")]
 pub struct MissingFont(pub String);
 
+/// Where the packages put them (also seen from Wine, whose Z: drive is the root).
 const DIRS: [&str; 2] = ["/usr/share/fonts/truetype", "/usr/local/share/fonts"];
 
 fn face(rel: &str, index: u32, name: &'static str) -> Result<Face, MissingFont> {
+    // A Windows machine with the same fonts installed per user or system-wide.
+    #[cfg(windows)]
+    {
+        let file = rel.rsplit('/').next().unwrap_or(rel);
+        let mut roots: Vec<std::path::PathBuf> =
+            vec![std::path::PathBuf::from(r"C:\Windows\Fonts")];
+        if let Some(local) = std::env::var_os("LOCALAPPDATA") {
+            roots.push(
+                Path::new(&local)
+                    .join("Microsoft")
+                    .join("Windows")
+                    .join("Fonts"),
+            );
+        }
+        for root in roots {
+            if let Ok(data) = std::fs::read(root.join(file)) {
+                return Ok(Face { data, index, name });
+            }
+        }
+    }
     for dir in DIRS {
         if let Ok(data) = std::fs::read(Path::new(dir).join(rel)) {
             return Ok(Face { data, index, name });

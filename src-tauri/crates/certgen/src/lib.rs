@@ -173,7 +173,7 @@ pub fn make(
         }
         Format::Photo | Format::TextPdf => {
             let img = degrade::photo(&clean, &mut rng);
-            let q = 84 + rng.below(10) as u8;
+            let q = 80 + rng.below(8) as u8;
             Ok(Made {
                 bytes: jpeg(&img, q)?,
                 media_type: "image/jpeg",

@@ -120,3 +120,128 @@ fn the_same_seed_gives_the_same_data() {
     };
     assert_ne!(dump(&seeded(&p)), dump(&seeded(&other)));
 }
+
+/// format, layout, discrepancy, media type, bytes, SHA-256
+type TruthRow = (String, String, Option<String>, String, Vec<u8>, String);
+
+/// `seed --evidence`: every file a certificate of its declaration in a known format and layout,
+/// at the sizes real uploads have, with its ground truth; the same seed, the same files.
+#[test]
+fn realistic_certificates_carry_their_ground_truth() {
+    let fonts = jxjy_certgen::Fonts::from_system().expect("fonts of scripts/setup-debian.sh");
+    let p = SeedParams {
+        units: 1,
+        staff_per_unit: 12,
+        declarations_per_staff: 10,
+        evidence: true,
+        seed: 3,
+        year: 2019,
+    };
+    let make = || {
+        let mut conn = jxjy_platform::db::open(&common::temp_db()).unwrap();
+        jxjy_platform::seed::seed_with_certificates(&mut conn, &p, &fonts).unwrap();
+        conn
+    };
+    let conn = make();
+    let mut stmt = conn
+        .prepare(
+            "SELECT t.format, t.layout, t.discrepancy, e.media_type, e.data, t.sha256
+             FROM evidence_truth t JOIN evidence e ON e.sha256 = t.sha256",
+        )
+        .unwrap();
+    let rows: Vec<TruthRow> = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let files: i64 = conn
+        .query_row("SELECT count(*) FROM evidence", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows.len() as i64, files, "every file has its truth");
+    assert!(rows.len() >= 20, "{}", rows.len());
+    let mut formats = BTreeSet::new();
+    for (format, layout, discrepancy, media, data, sha) in &rows {
+        let digest: String = sha2::Sha256::digest(data)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(&digest, sha);
+        assert!([
+            "base_training",
+            "qualified",
+            "conference",
+            "hours_proof",
+            "exam",
+            "service"
+        ]
+        .contains(&layout.as_str()));
+        if let Some(d) = discrepancy {
+            assert!(
+                ["name", "dates", "hours", "organizer", "reused_number"].contains(&d.as_str()),
+                "{d}"
+            );
+        }
+        let kb = data.len() / 1024;
+        match format.as_str() {
+            "text_pdf" => assert!(
+                media == "application/pdf" && data.starts_with(b"%PDF-") && kb < 200,
+                "{kb} KB"
+            ),
+            "scanned_pdf" => assert!(
+                media == "application/pdf" && (100..1500).contains(&kb),
+                "{kb} KB"
+            ),
+            "scan" => assert!(
+                media.starts_with("image/") && (10..1500).contains(&kb),
+                "{media} {kb} KB"
+            ),
+            "photo" => assert!(
+                media == "image/jpeg" && (500..3100).contains(&kb),
+                "{kb} KB"
+            ),
+            other => panic!("format {other}"),
+        }
+        formats.insert(format.clone());
+    }
+    assert_eq!(formats.len(), 4, "{formats:?}");
+    // Each declaration's evidence record names its certificate's type and size.
+    let decls: Vec<String> = conn
+        .prepare("SELECT doc FROM declarations")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for doc in decls {
+        let d: Declaration = serde_json::from_str(&doc).unwrap();
+        for e in d.evidence {
+            let (media, size): (String, i64) = conn
+                .query_row(
+                    "SELECT media_type, length(data) FROM evidence WHERE sha256 = ?1",
+                    [&e.sha256],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            assert_eq!((e.media_type, e.size as i64), (media, size));
+        }
+    }
+    let again = make();
+    let sum = |c: &rusqlite::Connection| -> Vec<String> {
+        c.prepare("SELECT sha256 FROM evidence ORDER BY 1")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(sum(&conn), sum(&again), "deterministic");
+}
