@@ -8,6 +8,7 @@ pub mod degrade;
 pub mod fonts;
 pub mod layout;
 pub mod pdf;
+pub mod qr;
 pub mod raster;
 
 pub use fonts::Fonts;
@@ -71,6 +72,49 @@ impl Discrepancy {
             Discrepancy::Organizer => "organizer",
             Discrepancy::ReusedNumber => "reused_number",
         }
+    }
+}
+
+/// Issuers a wrong-organizer certificate names (one of them differs from any declared one).
+const OTHER_ORGANIZERS: [&str; 4] = [
+    "新疆农垦科学院",
+    "中华医学会新疆分会",
+    "塔里木大学继续教育学院",
+    "兵团卫生健康委员会",
+];
+
+impl Discrepancy {
+    /// What a certificate with this discrepancy prints for `declared`: another person's name
+    /// (the last character changed), the dates shifted 1–3 days, 8 or 16 hours more, another
+    /// issuer, or `other_no` (another certificate's number).
+    pub fn apply(self, declared: &Facts, other_no: &str, rng: &mut Rng) -> Facts {
+        let mut p = declared.clone();
+        match self {
+            Discrepancy::Name => {
+                let mut chars: Vec<char> = p.holder_name.chars().collect();
+                if let Some(last) = chars.last_mut() {
+                    *last = if *last == '华' { '斌' } else { '华' };
+                }
+                p.holder_name = chars.into_iter().collect();
+            }
+            Discrepancy::Dates => {
+                let shift = chrono::Duration::days(1 + rng.below(3) as i64);
+                p.start_date += shift;
+                p.end_date += shift;
+            }
+            Discrepancy::Hours => {
+                p.hours_centi = p.hours_centi.map(|h| h + 800 * (1 + rng.below(2) as i64))
+            }
+            Discrepancy::Organizer => {
+                let others: Vec<&str> = OTHER_ORGANIZERS
+                    .into_iter()
+                    .filter(|o| *o != declared.organizer)
+                    .collect();
+                p.organizer = (*rng.pick(&others)).to_owned();
+            }
+            Discrepancy::ReusedNumber => p.certificate_no = other_no.to_owned(),
+        }
+        p
     }
 }
 

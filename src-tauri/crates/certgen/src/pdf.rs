@@ -106,21 +106,9 @@ pub fn text_pdf(page: &Page, fonts: &Fonts) -> Result<Vec<u8>, PdfError> {
                 size,
                 payload,
             } => {
-                if let Ok(code) = qrcode::QrCode::new(payload.as_bytes()) {
-                    let n = code.width();
-                    let quiet = 4;
-                    let side = n + 2 * quiet;
-                    let cell = 4usize;
-                    let px = side * cell;
-                    let mut samples = vec![255u8; px * px];
-                    for (i, c) in code.to_colors().iter().enumerate() {
-                        if *c == qrcode::Color::Dark {
-                            let (mx, my) = ((i % n + quiet) * cell, (i / n + quiet) * cell);
-                            for yy in my..my + cell {
-                                samples[yy * px + mx..yy * px + mx + cell].fill(0);
-                            }
-                        }
-                    }
+                if let Some(code) = crate::qr::image(payload, 4) {
+                    let px = code.width() as usize;
+                    let samples = code.into_raw();
                     let id = alloc();
                     let name = format!("Qr{}", qr_images.len());
                     content.save_state().transform([

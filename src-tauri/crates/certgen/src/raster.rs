@@ -5,7 +5,7 @@ use crate::fonts::Fonts;
 use crate::layout::{Item, Page};
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
 use image::{GrayImage, Luma, Rgb, RgbImage};
-use imageproc::drawing::{draw_filled_rect_mut, draw_hollow_rect_mut, draw_text_mut};
+use imageproc::drawing::{draw_hollow_rect_mut, draw_text_mut};
 use imageproc::rect::Rect;
 
 const SEAL_RED: [f32; 3] = [214.0, 38.0, 44.0];
@@ -53,29 +53,13 @@ pub fn draw(page: &Page, fonts: &Fonts) -> Result<RgbImage, ab_glyph::InvalidFon
                 size,
                 payload,
             } => {
-                if let Ok(code) = qrcode::QrCode::new(payload.as_bytes()) {
-                    let n = code.width();
-                    let quiet = 4;
-                    let cell = (*size / (n + 2 * quiet) as f32).floor().max(2.0) as u32;
-                    let colors = code.to_colors();
-                    let side = cell * (n as u32 + 2 * quiet as u32);
-                    draw_filled_rect_mut(
+                if let Some(code) = crate::qr::image(payload, crate::qr::cell_for(payload, *size)) {
+                    image::imageops::replace(
                         &mut img,
-                        Rect::at(*x as i32, *y as i32).of_size(side, side),
-                        Rgb([255, 255, 255]),
+                        &image::DynamicImage::ImageLuma8(code).to_rgb8(),
+                        *x as i64,
+                        *y as i64,
                     );
-                    for (i, c) in colors.iter().enumerate() {
-                        if *c == qrcode::Color::Dark {
-                            let (cx, cy) =
-                                ((i % n) as u32 + quiet as u32, (i / n) as u32 + quiet as u32);
-                            let r = Rect::at(
-                                *x as i32 + (cx * cell) as i32,
-                                *y as i32 + (cy * cell) as i32,
-                            )
-                            .of_size(cell, cell);
-                            draw_filled_rect_mut(&mut img, r, Rgb([0, 0, 0]));
-                        }
-                    }
                 }
             }
             Item::Seal { cx, cy, r, text } => {

@@ -67,19 +67,18 @@ impl Flag {
         Flag::DuplicateCertificateNo,
     ];
 
-    /// The flags that come from reading the evidence, not from the declaration's own data: the
-    /// engine never raises them; the evidence reader does.
-    pub const FROM_READING: [Flag; 6] = [
-        Flag::EvidenceNameMismatch,
-        Flag::EvidenceDatesMismatch,
-        Flag::EvidenceHoursMismatch,
-        Flag::EvidenceOrganizerMismatch,
-        Flag::EvidenceUnreadable,
-        Flag::DuplicateCertificateNo,
-    ];
-
+    /// Whether the flag comes from reading the evidence, not from the declaration's own data:
+    /// the engine never raises these; the evidence reader does.
     pub fn is_from_reading(self) -> bool {
-        Flag::FROM_READING.contains(&self)
+        matches!(
+            self,
+            Flag::EvidenceNameMismatch
+                | Flag::EvidenceDatesMismatch
+                | Flag::EvidenceHoursMismatch
+                | Flag::EvidenceOrganizerMismatch
+                | Flag::EvidenceUnreadable
+                | Flag::DuplicateCertificateNo
+        )
     }
 
     /// The short badge text (GLOSSARY.md).

@@ -13,6 +13,16 @@ pub struct Found<T> {
     pub span: (usize, usize),
 }
 
+impl<T> Found<T> {
+    /// The same value with its span moved by `back` (from a derived text to the original).
+    fn respan(self, back: &impl Fn((usize, usize)) -> (usize, usize)) -> Found<T> {
+        Found {
+            span: back(self.span),
+            value: self.value,
+        }
+    }
+}
+
 /// What was read; a field is None when nothing fit.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Fields {
@@ -215,21 +225,12 @@ pub fn read_fields(text: &str) -> Fields {
             .unwrap_or(start);
         (start, end.max(start))
     };
-    let remap = |f: Found<i64>| Found {
-        value: f.value,
-        span: back(f.span),
-    };
     let range = ranges(&joined)
         .into_iter()
         .next()
         .or_else(|| single_day(&joined));
     Fields {
-        holder_name: holder(p, &text).or_else(|| {
-            holder(p, &joined).map(|f| Found {
-                span: back(f.span),
-                value: f.value,
-            })
-        }),
+        holder_name: holder(p, &text).or_else(|| holder(p, &joined).map(|f| f.respan(&back))),
         organizer: organizer(p, &text),
         start_date: range.map(|r| Found {
             value: r.start,
@@ -239,15 +240,9 @@ pub fn read_fields(text: &str) -> Fields {
             value: r.end,
             span: back(r.span),
         }),
-        hours_centi: hours(p, &joined).map(remap),
-        days: days(p, &joined).map(|f| Found {
-            value: f.value,
-            span: back(f.span),
-        }),
-        certificate_no: certificate_no(p, &joined).map(|f| Found {
-            span: back(f.span),
-            value: f.value,
-        }),
+        hours_centi: hours(p, &joined).map(|f| f.respan(&back)),
+        days: days(p, &joined).map(|f| f.respan(&back)),
+        certificate_no: certificate_no(p, &joined).map(|f| f.respan(&back)),
     }
 }
 

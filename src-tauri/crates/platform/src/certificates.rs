@@ -94,37 +94,10 @@ pub fn job(
     if discrepancy == Some(Discrepancy::ReusedNumber) && previous_no.is_none() {
         discrepancy = Some(Discrepancy::Name);
     }
-    let mut printed = declared.clone();
-    match discrepancy {
-        Some(Discrepancy::Name) => {
-            let mut chars: Vec<char> = printed.holder_name.chars().collect();
-            if let Some(last) = chars.last_mut() {
-                *last = if *last == '华' { '斌' } else { '华' };
-            }
-            printed.holder_name = chars.into_iter().collect();
-        }
-        Some(Discrepancy::Dates) => {
-            let shift = chrono::Duration::days(1 + rng.below(3) as i64);
-            printed.start_date += shift;
-            printed.end_date += shift;
-        }
-        Some(Discrepancy::Hours) => printed.hours_centi = printed.hours_centi.map(|h| h + 800),
-        Some(Discrepancy::Organizer) => {
-            printed.organizer = (*rng.pick(&[
-                "新疆农垦科学院",
-                "中华医学会新疆分会",
-                "塔里木大学继续教育学院",
-            ]))
-            .into();
-            if printed.organizer == declared.organizer {
-                printed.organizer = "兵团卫生健康委员会".into();
-            }
-        }
-        Some(Discrepancy::ReusedNumber) => {
-            printed.certificate_no = previous_no.unwrap_or_default().to_owned()
-        }
-        None => {}
-    }
+    let printed = match discrepancy {
+        Some(d) => d.apply(&declared, previous_no.unwrap_or_default(), rng),
+        None => declared.clone(),
+    };
     Job {
         declaration_id: d.id.clone(),
         printed,

@@ -9,10 +9,6 @@ use std::io::Cursor;
 /// Photos are scaled to this long side: more pixels only slow recognition.
 const PAGE_LONG_SIDE: u32 = 2400;
 
-pub fn is_image(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"\x89PNG\r\n\x1a\n") || bytes.starts_with(b"\xff\xd8\xff")
-}
-
 /// A PNG or JPEG file as an RGB page, upright.
 pub fn image(bytes: &[u8], limits: &Limits) -> Result<RgbImage, ReadError> {
     let mut reader = ImageReader::new(Cursor::new(bytes))

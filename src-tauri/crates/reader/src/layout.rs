@@ -24,13 +24,6 @@ pub struct Place {
     pub page_height: u32,
 }
 
-/// A value with the place it was read.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Placed<T> {
-    pub value: T,
-    pub place: Option<Place>,
-}
-
 impl Page {
     /// Groups words into rows: a word belongs to the row whose middle is within half its height.
     pub fn from_words(width: u32, height: u32, mut words: Vec<Word>) -> Page {

@@ -10,8 +10,9 @@ pub mod ocr;
 mod pdf;
 mod qr;
 
+use jxjy_core::filekind::{sniff, FileKind};
 use jxjy_evidence::Fields;
-pub use layout::{Page, Place, Placed};
+pub use layout::{Page, Place};
 pub use ocr::{Ocr, Rect, Word};
 use serde::Serialize;
 
@@ -90,20 +91,17 @@ pub fn read(bytes: &[u8], ocr: Option<&Ocr>, limits: &Limits) -> Result<Reading,
     if bytes.len() > limits.max_file_bytes {
         return Err(ReadError::TooLarge(bytes.len(), limits.max_file_bytes));
     }
-    let (pages, engine, qr_text) = if bytes.starts_with(b"%PDF-") {
-        pdf::read(bytes, ocr, limits)?
-    } else if decode::is_image(bytes) {
-        let image = decode::image(bytes, limits)?;
-        let qr_text = qr::decode(&image);
-        let ocr = ocr.ok_or(ReadError::NeedsOcr)?;
-        let words = ocr.read_page(&image)?;
-        (
-            vec![Page::from_words(image.width(), image.height(), words)],
-            Engine::Ocr,
-            qr_text,
-        )
-    } else {
-        return Err(ReadError::UnknownFormat);
+    let (pages, engine, qr_text) = match sniff(bytes) {
+        Some(FileKind::Pdf) => pdf::read(bytes, ocr, limits)?,
+        Some(FileKind::Png | FileKind::Jpeg) => {
+            let image = decode::image(bytes, limits)?;
+            let qr_text = qr::decode(&image);
+            let ocr = ocr.ok_or(ReadError::NeedsOcr)?;
+            let words = ocr.read_page(&image)?;
+            let page = Page::from_words(image.width(), image.height(), words);
+            (vec![page], Engine::Ocr, qr_text)
+        }
+        Some(FileKind::Gif | FileKind::Webp) | None => return Err(ReadError::UnknownFormat),
     };
     let text = layout::text_of(&pages);
     let fields = jxjy_evidence::read_fields(&text);

@@ -178,7 +178,7 @@ fn text_layer(doc: &Document, page_id: ObjectId) -> Page {
                 let em = size * scale_y;
                 let x = m[4] - media[0];
                 let top = height - (m[5] - media[1]) - em * 0.88;
-                let w = advance * scale_x / size.max(f64::EPSILON) * size;
+                let w = advance * scale_x;
                 if !text.trim().is_empty() && w.is_finite() && em.is_finite() {
                     words.push(Word {
                         text,

@@ -78,44 +78,6 @@ fn facts(i: usize, rng: &mut Rng) -> Facts {
     }
 }
 
-/// The certificate shows `printed`; the declaration states `declared`.
-fn alter(declared: &Facts, d: Discrepancy, rng: &mut Rng, previous_no: &str) -> Facts {
-    let mut p = declared.clone();
-    match d {
-        Discrepancy::Name => {
-            let mut chars: Vec<char> = p.holder_name.chars().collect();
-            let last = chars.len() - 1;
-            let other = GIVEN
-                .iter()
-                .flat_map(|g| g.chars())
-                .find(|c| *c != chars[last])
-                .unwrap_or('明');
-            chars[last] = if rng.chance(50) { other } else { '华' };
-            if chars[last] == declared.holder_name.chars().last().unwrap_or(' ') {
-                chars[last] = '斌';
-            }
-            p.holder_name = chars.into_iter().collect();
-        }
-        Discrepancy::Dates => {
-            let shift = Duration::days(1 + rng.below(3) as i64);
-            p.start_date += shift;
-            p.end_date += shift;
-        }
-        Discrepancy::Hours => {
-            p.hours_centi = p.hours_centi.map(|h| h + 800 * (1 + rng.below(2) as i64))
-        }
-        Discrepancy::Organizer => {
-            let pos = ORGANIZERS
-                .iter()
-                .position(|o| *o == declared.organizer)
-                .unwrap_or(0);
-            p.organizer = ORGANIZERS[(pos + 3) % ORGANIZERS.len()].to_string();
-        }
-        Discrepancy::ReusedNumber => p.certificate_no = previous_no.to_string(),
-    }
-    p
-}
-
 fn declaration(id: &str, f: &Facts) -> Declaration {
     Declaration {
         id: id.into(),
@@ -194,7 +156,7 @@ fn main() {
                 other => other,
             };
             let printed = match discrepancy {
-                Some(d) => alter(&declared, d, &mut rng, &previous_no),
+                Some(d) => d.apply(&declared, &previous_no, &mut rng),
                 None => declared.clone(),
             };
             previous_no = declared.certificate_no.clone();

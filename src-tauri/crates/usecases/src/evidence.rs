@@ -65,9 +65,11 @@ pub fn load_ocr(named: Option<&Path>) -> Result<Ocr, UseCaseError> {
 
 /// Reads one file's bytes.
 pub fn read_bytes(bytes: &[u8], ocr: Option<&Ocr>) -> Result<Reading, UseCaseError> {
-    jxjy_reader::read(bytes, ocr, &Limits::default()).map_err(|e| {
-        UseCaseError::input(format!("cannot read the evidence: {e}"), "证明材料无法识别")
-    })
+    jxjy_reader::read(bytes, ocr, &Limits::default()).map_err(unreadable)
+}
+
+fn unreadable(e: jxjy_reader::ReadError) -> UseCaseError {
+    UseCaseError::input(format!("cannot read the evidence: {e}"), "证明材料无法识别")
 }
 
 /// The OCR models, loaded the first time a file needs them (a text PDF never does).
@@ -96,12 +98,10 @@ impl LazyOcr {
     pub fn read(&mut self, bytes: &[u8]) -> Result<Reading, UseCaseError> {
         match jxjy_reader::read(bytes, self.ocr.as_ref(), &Limits::default()) {
             Err(jxjy_reader::ReadError::NeedsOcr) if self.ocr.is_none() => {
-                self.ocr = Some(load_ocr(self.named.as_deref())?);
+                self.load()?;
                 read_bytes(bytes, self.ocr.as_ref())
             }
-            other => other.map_err(|e| {
-                UseCaseError::input(format!("cannot read the evidence: {e}"), "证明材料无法识别")
-            }),
+            other => other.map_err(unreadable),
         }
     }
 }
