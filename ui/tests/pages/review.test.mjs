@@ -403,7 +403,8 @@ test("the idle lock's minutes are chosen in the app, and input is reported at mo
   await input.fill("30");
   await input.press("Enter");
   await page.waitForFunction(() => window.__calls.some((c) => c.cmd === "idle_lock_set" && c.args.minutes === 30));
-  assert.match(await page.textContent('[data-test="idle-settings"]'), /30 分钟/);
+  // The label follows once the command has answered, which is after the call is recorded.
+  await page.waitForFunction(() => /30 分钟/.test(document.querySelector('[data-test="idle-settings"]')?.textContent ?? ""));
   for (let i = 0; i < 5; i++) await page.mouse.move(100 + i * 10, 200);
   const reports = (await calls(page, "activity")).length;
   assert.ok(reports <= 1, `${reports} activity reports for a burst of moves`);
