@@ -3,7 +3,7 @@
 //! resulting text the place on the page it came from.
 
 use crate::ocr::{Rect, Word};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One page: its size in its own units (pixels of the image; points of a PDF page) and its rows
 /// of words in reading order.
@@ -15,7 +15,7 @@ pub struct Page {
 }
 
 /// Where a field was read: the page (from 0) and the rectangle on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Place {
     pub page: usize,
     pub rect: Rect,

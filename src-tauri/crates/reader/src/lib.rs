@@ -14,7 +14,7 @@ use jxjy_core::filekind::{sniff, FileKind};
 use jxjy_evidence::Fields;
 pub use layout::{Page, Place};
 pub use ocr::{Ocr, Rect, Word};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The reader's version: stored with every reading, so a new reader re-reads what an older one
 /// read (and nothing else).
@@ -57,7 +57,7 @@ pub enum ReadError {
 }
 
 /// How the text was obtained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Engine {
     /// The PDF's own text.

@@ -243,7 +243,14 @@ impl Store {
         today: NaiveDate,
     ) -> Result<EvalSummary, StoreError> {
         let input = self.load_input(year)?;
-        let evaluation = evaluate(&input, rules, today);
+        let mut evaluation = evaluate(&input, rules, today);
+        // The engine knows nothing of evidence readings: their flags are kept as they are.
+        let reading = self.current_reading_flags()?;
+        for r in &mut evaluation.declarations {
+            if let Some(flags) = reading.get(&r.id) {
+                r.flags = crate::readings::merge_reading_flags(&r.flags, flags);
+            }
+        }
         let tx = self.conn.transaction()?;
         {
             let mut update = tx.prepare(

@@ -23,6 +23,7 @@ pub mod memory_keyring;
 pub mod profile;
 pub mod profile_meta;
 pub mod queries;
+pub mod readings;
 pub mod roster;
 pub mod roster_fix;
 mod schema;

@@ -32,12 +32,14 @@ fn a_version_1_database_is_brought_to_the_latest_schema() {
              DROP INDEX declarations_status_form_end;
              DROP TABLE spotcheck_items;
              DROP TABLE spotcheck_packs;
+             DROP TABLE declaration_reading;
+             DROP TABLE evidence_readings;
              PRAGMA user_version = 1;",
         )
         .unwrap();
     drop(store);
     let store = Store::open(&home, &p, &key_from(1)).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 6);
+    assert_eq!(store.schema_version().unwrap(), 7);
     let n: i64 = store
         .raw_connection()
         .query_row(
@@ -68,7 +70,7 @@ fn an_older_binary_refuses_a_newer_database() {
             err,
             StoreError::TooNew {
                 found: 99,
-                supported: 6
+                supported: 7
             }
         ),
         "{err}"

@@ -10,7 +10,7 @@ use jxjy_evidence::dates::Day;
 use jxjy_evidence::findings::{duplicate_certificate_numbers, findings, Finding};
 use jxjy_evidence::{Fields, Found};
 use jxjy_reader::{Engine, Limits, Ocr, Place, Reading};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -76,6 +76,8 @@ fn unreadable(e: jxjy_reader::ReadError) -> UseCaseError {
 pub struct LazyOcr {
     named: Option<PathBuf>,
     ocr: Option<Ocr>,
+    /// Why the models could not be loaded, once tried.
+    failed: Option<(String, String)>,
 }
 
 impl LazyOcr {
@@ -83,6 +85,7 @@ impl LazyOcr {
         LazyOcr {
             named: named.map(Path::to_path_buf),
             ocr: None,
+            failed: None,
         }
     }
 
@@ -96,18 +99,37 @@ impl LazyOcr {
 
     /// Reads one file, loading the models when it turns out to need OCR.
     pub fn read(&mut self, bytes: &[u8]) -> Result<Reading, UseCaseError> {
+        self.try_read(bytes)?.map_err(unreadable)
+    }
+
+    /// Like [`LazyOcr::read`], but the file's own problems (the inner error) apart from the
+    /// models' (the outer one: missing or broken, tried once).
+    pub fn try_read(
+        &mut self,
+        bytes: &[u8],
+    ) -> Result<Result<Reading, jxjy_reader::ReadError>, UseCaseError> {
         match jxjy_reader::read(bytes, self.ocr.as_ref(), &Limits::default()) {
             Err(jxjy_reader::ReadError::NeedsOcr) if self.ocr.is_none() => {
-                self.load()?;
-                read_bytes(bytes, self.ocr.as_ref())
+                if let Some((en, zh)) = &self.failed {
+                    return Err(UseCaseError::input(en.clone(), zh.clone()));
+                }
+                if let Err(e) = self.load() {
+                    self.failed = Some((e.to_string(), e.message_zh()));
+                    return Err(e);
+                }
+                Ok(jxjy_reader::read(
+                    bytes,
+                    self.ocr.as_ref(),
+                    &Limits::default(),
+                ))
             }
-            other => other.map_err(unreadable),
+            other => Ok(other),
         }
     }
 }
 
 /// A field as printed: its value and where on the page it was read.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldOut<T> {
     pub value: T,
     pub place: Option<Place>,
@@ -115,7 +137,7 @@ pub struct FieldOut<T> {
 
 /// What was read, in the interchange's units (dates `YYYY-MM-DD`, or `--MM-DD` when the year
 /// was not printed; hours as a number).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldsOut {
     pub holder_name: Option<FieldOut<String>>,
     pub organizer: Option<FieldOut<String>>,
@@ -128,7 +150,7 @@ pub struct FieldsOut {
 }
 
 /// One file's reading as `jxjy evidence read --json` prints it (the CLI adds `ms`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReadingOut {
     pub fields: FieldsOut,
     pub text: String,

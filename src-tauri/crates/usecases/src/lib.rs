@@ -13,6 +13,7 @@ pub mod exports;
 pub mod files;
 pub mod ids;
 pub mod profile;
+pub mod readings;
 pub mod review;
 pub mod roster;
 pub mod spotcheck;

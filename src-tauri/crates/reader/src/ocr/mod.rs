@@ -7,7 +7,7 @@ mod recognize;
 
 use crate::ReadError;
 use image::RgbImage;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use detect::Quad;
 
@@ -21,7 +21,7 @@ pub struct Word {
 }
 
 /// An axis-aligned rectangle in page pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rect {
     pub x: u32,
     pub y: u32,

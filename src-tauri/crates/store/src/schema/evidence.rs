@@ -25,3 +25,29 @@ CREATE TABLE declaration_evidence (
 );
 CREATE INDEX declaration_evidence_sha ON declaration_evidence(sha256);
 ";
+
+/// What the reader found in each file (stored with the reader's version, so a new reader reads
+/// again), and each declaration's flags from the readings of its files, computed for the
+/// declaration's version and the readings up to `seq`.
+pub const V7: &str = "
+CREATE TABLE evidence_readings (
+    sha256          TEXT PRIMARY KEY,
+    reader_version  INTEGER NOT NULL,
+    -- increases with every reading stored: a declaration computed before it is stale
+    seq             INTEGER NOT NULL,
+    -- the reading as JSON (fields, places, text) or the reason nothing could be read
+    reading         TEXT NOT NULL,
+    -- the certificate number without separators, to find it on other declarations
+    certificate_key TEXT
+);
+CREATE INDEX evidence_readings_certificate ON evidence_readings(certificate_key)
+    WHERE certificate_key IS NOT NULL;
+CREATE TABLE declaration_reading (
+    declaration_id TEXT PRIMARY KEY,
+    version        INTEGER NOT NULL,
+    seq            INTEGER NOT NULL,
+    -- JSON: the reading flags, and the per-field comparison shown in the detail pane
+    flags          TEXT NOT NULL,
+    summary        TEXT NOT NULL
+);
+";

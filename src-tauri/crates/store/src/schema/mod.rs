@@ -50,10 +50,14 @@ const MIGRATIONS: &[Migration] = &[
         version: 6,
         parts: &[decisions::V6],
     },
+    Migration {
+        version: 7,
+        parts: &[evidence::V7],
+    },
 ];
 
 /// The schema version this program writes.
-pub const LATEST: i64 = 6;
+pub const LATEST: i64 = 7;
 
 /// Brings the database to `LATEST`, or refuses a newer one.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
