@@ -30,6 +30,8 @@ const COMMANDS: &[&str] = &[
     "sync_pause",
     "sync_state",
     "evidence_content",
+    "evidence_reading",
+    "reading_progress",
     "credit_preview",
     "spotcheck_list",
     "spotcheck_create",

@@ -6,6 +6,7 @@
 use jxjy_platform::api::Config;
 use jxjy_platform::faults::{FaultConfig, RateLimiter};
 use jxjy_platform::seed::{seed, Account, SeedParams};
+use jxjy_review::reading_worker::Reading;
 use jxjy_review::sync_worker::Schedule;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -46,6 +47,7 @@ fn test_schedule() -> Schedule {
         retry_max: Duration::from_millis(400),
         quiet: Duration::from_secs(3600),
         quiet_max: Duration::from_secs(3600),
+        reading: Reading::Off,
     }
 }
 
@@ -180,17 +182,28 @@ struct Platform {
 }
 
 fn platform() -> Platform {
+    platform_seeded(30, 5, false)
+}
+
+/// A platform of `staff` people with `per` declarations each; `certificates`: realistic ones
+/// as evidence (text PDFs, scans, photos, with the seed's ground truth).
+fn platform_seeded(staff: usize, per: usize, certificates: bool) -> Platform {
     let db = temp_dir("platform").join("p.db");
     let mut conn = jxjy_platform::db::open(&db).unwrap();
     let params = SeedParams {
         units: 1,
-        staff_per_unit: 30,
-        declarations_per_staff: 5,
+        staff_per_unit: staff,
+        declarations_per_staff: per,
         evidence: true,
         seed: 11,
         year: 2019,
     };
-    let report = seed(&mut conn, &params).unwrap();
+    let report = if certificates {
+        let fonts = jxjy_certgen::Fonts::from_system().unwrap();
+        jxjy_platform::seed::seed_with_certificates(&mut conn, &params, &fonts).unwrap()
+    } else {
+        seed(&mut conn, &params).unwrap()
+    };
     let addr = tauri::async_runtime::block_on(jxjy_platform::api::spawn_server(
         "127.0.0.1:0",
         conn,
@@ -980,5 +993,129 @@ fn a_locked_profile_answers_nothing_until_unlocked_and_loses_nothing() {
         jxjy_platform::manage::decisions(&conn).unwrap().len(),
         1,
         "applied once"
+    );
+}
+
+/// The background reader, on the seed's realistic certificates (text PDFs here: OCR is the
+/// reader's own tests'): a certificate that matches its declaration shows every field agreeing,
+/// one made with a discrepancy raises its flag on the declaration, which batch approve then
+/// leaves out; the reviewer's pane never waits for a reading (it says pending).
+#[test]
+fn the_background_reader_compares_certificates_with_their_declarations() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let p = platform_seeded(16, 4, true);
+    let h = app_with(Schedule {
+        reading: Reading::TextOnly,
+        ..test_schedule()
+    });
+    let w = &h.w;
+    set_up(w, "reader");
+    invoke(
+        w,
+        "login",
+        json!({"input": {"server": p.url, "username": p.account.username, "password": p.account.password, "year": 2019}}),
+    )
+    .unwrap();
+    let done = h.sync_finished();
+    assert!(done["error"].is_null(), "{done}");
+
+    // The seed's ground truth: which text PDFs carry which discrepancy.
+    let conn = jxjy_platform::db::open(&p.db).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT declaration_id, coalesce(discrepancy, '') FROM evidence_truth
+             WHERE format = 'text_pdf' ORDER BY declaration_id",
+        )
+        .unwrap();
+    let truth: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    // Declarations the app holds with all their files present and one text PDF among them.
+    let present = |id: &str| {
+        invoke(w, "declaration", json!({"id": id})).is_ok_and(|v| {
+            let ev = v["evidence"].as_array().unwrap();
+            ev.len() == 1 && ev[0]["state"] == "present"
+        })
+    };
+    let matching = truth
+        .iter()
+        .find(|(id, d)| d.is_empty() && present(id))
+        .map(|(id, _)| id.clone())
+        .expect("a matching text PDF");
+    let wrong = truth
+        .iter()
+        .find(|(id, d)| {
+            ["name", "dates", "hours", "organizer"].contains(&d.as_str()) && present(id)
+        })
+        .cloned();
+
+    let ready = |id: &str| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(120);
+        loop {
+            let r = invoke(w, "evidence_reading", json!({"declaration_id": id})).unwrap();
+            if r["state"] == "ready" {
+                return r["summary"].clone();
+            }
+            assert_eq!(r["state"], "pending", "{r}");
+            assert!(std::time::Instant::now() < deadline, "never read: {id}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let summary = ready(&matching);
+    let verdict = |s: &Value, field: &str| {
+        s["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["field"] == field)
+            .unwrap_or_else(|| panic!("no {field} row: {s}"))
+            .clone()
+    };
+    for field in ["holder_name", "dates", "organizer"] {
+        let row = verdict(&summary, field);
+        assert_eq!(row["verdict"], "agrees", "{field}: {row}");
+        // Where it was read, for the viewer's highlight: inside the page.
+        let at = &row["place"];
+        assert!(
+            at["x"].as_u64().unwrap() + at["w"].as_u64().unwrap()
+                <= at["page_width"].as_u64().unwrap(),
+            "{row}"
+        );
+    }
+    assert_eq!(verdict(&summary, "certificate_no")["verdict"], "read");
+    assert_eq!(summary["files_read"], 1);
+    assert_eq!(summary["findings"], json!([]));
+
+    {
+        let (id, discrepancy) = wrong.expect("a text PDF made with a discrepancy (seed 11)");
+        let summary = ready(&id);
+        let field = if discrepancy == "name" {
+            "holder_name"
+        } else {
+            &discrepancy
+        };
+        assert_eq!(verdict(&summary, field)["verdict"], "differs", "{summary}");
+        let flag = format!("evidence_{discrepancy}_mismatch");
+        let view = invoke(w, "declaration", json!({"id": id})).unwrap();
+        let flags = &view["evaluation"]["flags"];
+        assert!(
+            flags.as_array().is_some_and(|f| f.contains(&json!(flag))),
+            "{flag} not in {flags}"
+        );
+        let plan = invoke(w, "batch_preview", json!({"ids": [id]})).unwrap();
+        assert_eq!(plan["eligible"], json!([]), "{plan}");
+    }
+
+    // Bad input is refused before anything is asked of the reader.
+    let err = invoke(w, "evidence_reading", json!({"declaration_id": "../x"})).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    // The progress: some files read, the images waiting for OCR (turned off here).
+    let progress = invoke(w, "reading_progress", json!({})).unwrap();
+    assert!(progress["read"].as_u64().unwrap() >= 1, "{progress}");
+    assert!(
+        progress["read"].as_u64() <= progress["total"].as_u64(),
+        "{progress}"
     );
 }

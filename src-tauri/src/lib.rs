@@ -8,6 +8,7 @@ pub mod error;
 pub mod idle;
 pub mod instance;
 pub mod memory;
+pub mod reading_worker;
 #[cfg(target_os = "linux")]
 pub mod render_env;
 pub mod state;
@@ -111,6 +112,8 @@ pub fn setup<R: Runtime>(
             commands::sync::sync_pause,
             commands::sync::sync_state,
             commands::evidence::evidence_content,
+            commands::evidence::evidence_reading,
+            commands::evidence::reading_progress,
             commands::preview::credit_preview,
             commands::office::spotcheck::spotcheck_list,
             commands::office::spotcheck::spotcheck_create,

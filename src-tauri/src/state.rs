@@ -6,6 +6,7 @@
 use crate::applog::AppLog;
 use crate::error::{AppError, ErrorCode};
 use crate::idle::{IdleClock, IdleMinutes};
+use crate::reading_worker::ReadingWorker;
 use crate::sync_worker::{Emit, Schedule, SyncWorker};
 use jxjy_store::{DbKey, Home, ProfileName, Store};
 use jxjy_usecases::profile::Opening;
@@ -21,6 +22,8 @@ pub struct Session {
     /// The unwrapped database key: zeroized when the session ends (a lock, a switch, quit).
     pub key: DbKey,
     pub worker: SyncWorker,
+    /// Reads the evidence files in the background (none in tests that turn it off).
+    pub reader: Option<ReadingWorker>,
     /// Roster corrections checked and shown, waiting for the reviewer's confirmation.
     pub pending_roster: Option<(u64, Vec<jxjy_core::roster_fix::RosterCorrection>)>,
 }
@@ -126,6 +129,14 @@ impl AppState {
             self.log.clone(),
             self.schedule,
         )?;
+        let reader = ReadingWorker::start(
+            self.home.clone(),
+            profile.clone(),
+            key.duplicate(),
+            self.emit.clone(),
+            self.log.clone(),
+            self.schedule.reading,
+        )?;
         if let Err(e) = std::fs::write(self.home.root().join("last-profile"), profile.as_str()) {
             self.log
                 .warn(&format!("cannot remember the last profile: {e}"));
@@ -135,6 +146,7 @@ impl AppState {
             store,
             key,
             worker,
+            reader,
             pending_roster: None,
         });
         *self.locked_name()? = None;

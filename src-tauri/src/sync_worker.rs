@@ -24,6 +24,8 @@ use std::time::{Duration, Instant};
 pub enum SyncEvent {
     Progress(Progress),
     State(Box<SyncState>),
+    /// The background reading of the evidence (see `reading_worker`).
+    Reading(crate::reading_worker::ReadingProgress),
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -51,6 +53,8 @@ pub struct Schedule {
     pub quiet: Duration,
     /// …or this long after the first decision of a burst, whichever is sooner.
     pub quiet_max: Duration,
+    /// What the background reader of the evidence does.
+    pub reading: crate::reading_worker::Reading,
 }
 
 impl Default for Schedule {
@@ -62,6 +66,7 @@ impl Default for Schedule {
             retry_max: Duration::from_secs(60),
             quiet: Duration::from_secs(3),
             quiet_max: Duration::from_secs(20),
+            reading: crate::reading_worker::Reading::Full,
         }
     }
 }

@@ -101,7 +101,7 @@ export type UploadState = "none" | "pending" | "sent" | "rejected";
 
 export type SyncScope = "staff" | "declarations";
 
-export type SyncEvent = { "kind": "progress" } & Progress | { "kind": "state" } & SyncState;
+export type SyncEvent = { "kind": "progress" } & Progress | { "kind": "state" } & SyncState | { "kind": "reading" } & ReadingProgress;
 
 export type SyncState = { running: boolean, status: SyncStatus | null, 
 /**
@@ -112,6 +112,46 @@ error: AppError | null, report: SyncReport | null,
  * Seconds until the next automatic attempt.
  */
 next_in_secs: number | null, };
+
+export type ReadingProgress = { 
+/**
+ * Files read at this reader's version, of all downloaded files of live declarations.
+ */
+read: number, total: number, 
+/**
+ * Whether images wait for the OCR models, which are not installed.
+ */
+models_missing: boolean, };
+
+export type FieldPlace = { sha256: string, page: number, x: number, y: number, w: number, h: number, page_width: number, page_height: number, };
+
+export type ReadField = "holder_name" | "dates" | "hours" | "organizer" | "certificate_no";
+
+export type FieldVerdict = "agrees" | "differs" | "not_found" | "read";
+
+export type FieldRow = { field: ReadField, 
+/**
+ * What the declaration states (None for the certificate number).
+ */
+declared: string | null, 
+/**
+ * What the certificate says, as read.
+ */
+read: string | null, verdict: FieldVerdict, place: FieldPlace | null, };
+
+export type ReadingFinding = { flag: Flag, detail: string, };
+
+export type ReadingSummary = { rows: Array<FieldRow>, findings: Array<ReadingFinding>, 
+/**
+ * Files of the declaration read so far, of all its files.
+ */
+files_read: number, files_total: number, 
+/**
+ * Files that could not be read, each with why (in Chinese).
+ */
+failed: Array<string>, };
+
+export type DeclarationReading = { "state": "pending" } | { "state": "ready", summary: ReadingSummary, };
 
 export type Hours = number;
 

@@ -160,9 +160,10 @@ impl Store {
     }
 
     /// Live declarations whose reading flags are missing or older than their files' readings
-    /// or their own version.
+    /// or their own version; `first` (the declaration on screen) first.
     pub fn stale_reading_declarations(
         &self,
+        first: Option<&str>,
         limit: usize,
     ) -> Result<Vec<StaleDeclaration>, StoreError> {
         let mut stmt = self.conn.prepare(
@@ -173,16 +174,22 @@ impl Store {
              WHERE d.deleted = 0
              GROUP BY d.id
              HAVING max(dr.seq) IS NULL OR max(dr.seq) < latest OR max(dr.version) != d.version
-             ORDER BY d.id LIMIT ?1",
+             ORDER BY d.id != ?2, d.id LIMIT ?1",
         )?;
         let rows = stmt
-            .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
-                Ok(StaleDeclaration {
-                    id: r.get(0)?,
-                    version: r.get(1)?,
-                    seq: r.get(2)?,
-                })
-            })?
+            .query_map(
+                params![
+                    i64::try_from(limit).unwrap_or(i64::MAX),
+                    first.unwrap_or("")
+                ],
+                |r| {
+                    Ok(StaleDeclaration {
+                        id: r.get(0)?,
+                        version: r.get(1)?,
+                        seq: r.get(2)?,
+                    })
+                },
+            )?
             .collect::<Result<_, _>>()?;
         Ok(rows)
     }

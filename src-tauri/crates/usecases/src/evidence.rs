@@ -89,6 +89,19 @@ impl LazyOcr {
         }
     }
 
+    /// A reader that reads text layers and QR codes only: images are refused as needing models
+    /// (the app's tests, which must not spend minutes of OCR in the background).
+    pub fn text_only() -> LazyOcr {
+        LazyOcr {
+            named: None,
+            ocr: None,
+            failed: Some((
+                "OCR is turned off".into(),
+                "文字识别未启用，扫描件和照片无法识别".into(),
+            )),
+        }
+    }
+
     /// Loads the models now (so that a timing of the next read leaves the loading out).
     pub fn load(&mut self) -> Result<(), UseCaseError> {
         if self.ocr.is_none() {

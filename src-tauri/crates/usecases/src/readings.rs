@@ -212,9 +212,13 @@ pub fn read_next(
 }
 
 /// Recomputes the reading flags and summary of up to `limit` declarations whose files were
-/// read since; returns how many were computed.
-pub fn refresh_stale(store: &mut Store, limit: usize) -> Result<usize, UseCaseError> {
-    let stale = store.stale_reading_declarations(limit)?;
+/// read since (`first`, the declaration on screen, first); returns how many were computed.
+pub fn refresh_stale(
+    store: &mut Store,
+    first: Option<&str>,
+    limit: usize,
+) -> Result<usize, UseCaseError> {
+    let stale = store.stale_reading_declarations(first, limit)?;
     let mut done = 0;
     for s in &stale {
         let (flags, summary) = compute(store, &s.id)?;

@@ -104,7 +104,7 @@ fn read_all(store: &mut Store, ocr: &mut LazyOcr) -> usize {
     while read_next(store, ocr, None, &mut skip).unwrap() != Step::Idle {
         n += 1;
     }
-    while refresh_stale(store, 10).unwrap() > 0 {}
+    while refresh_stale(store, None, 10).unwrap() > 0 {}
     n
 }
 
