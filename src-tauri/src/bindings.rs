@@ -142,6 +142,7 @@ fn labels() -> String {
     use jxjy_core::spotcheck::RiskReason;
     use jxjy_core::{DecisionState, Flag, ReviewState, SyncScope, UploadState};
     use jxjy_store::spotcheck::Finding;
+    use jxjy_usecases::readings::{FieldVerdict, ReadField};
     use serde_json::{json, Map, Value};
     fn table<T: Copy + serde::Serialize>(all: &[T], word: impl Fn(T) -> Value) -> Value {
         Value::Object(
@@ -166,6 +167,8 @@ fn labels() -> String {
         "upload_states": table(UploadState::ALL, |s| s.zh().into()),
         "sync_scopes": table(SyncScope::ALL, |s| s.zh().into()),
         "findings": table(&Finding::ALL, |f| f.zh().into()),
+        "read_fields": table(&ReadField::ALL, |f| f.zh().into()),
+        "field_verdicts": table(&FieldVerdict::ALL, |v| v.zh().into()),
     });
     let text = serde_json::to_string_pretty(&all).unwrap_or_default();
     format!("\n/** The Chinese words of every code (from the core's labels), and the media type of each\n *  evidence kind. */\nexport const LABELS = {text} as const;\n")

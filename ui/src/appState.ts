@@ -1,7 +1,7 @@
 // The app-wide state: start info, the open profile, and the sync bar's state from events.
 import { reactive } from "vue";
 import { ElMessage } from "element-plus";
-import type { Dashboard, Progress, SessionInfo, StartInfo, SyncState } from "./bindings";
+import type { Dashboard, Progress, ReadingProgress, SessionInfo, StartInfo, SyncState } from "./bindings";
 import { api, onLocked, onSync } from "./ipc";
 
 export const app = reactive({
@@ -9,6 +9,8 @@ export const app = reactive({
   session: null as SessionInfo | null,
   sync: null as SyncState | null,
   progress: null as Progress | null,
+  /** How far the background reading of the evidence is. */
+  reading: null as ReadingProgress | null,
   dashboard: null as Dashboard | null,
   /** Bumped after each sync and decision, so screens reload what they show. */
   dataVersion: 0,
@@ -19,12 +21,27 @@ export const app = reactive({
 });
 
 let listening = false;
+/** Files read between two reloads of the lists while the reader is busy. */
+const READING_RELOAD = 25;
 
 export async function listenToSync() {
   if (listening) return;
   listening = true;
   await onLocked((profile) => forgetSession(profile));
   await onSync((e) => {
+    if (e.kind === "reading") {
+      const { kind: _kind, ...r } = e;
+      const before = app.reading?.read ?? 0;
+      app.reading = r;
+      // Readings add flags: the queue shows them when the reading is done, and every so often
+      // on the way (not after each file, which would reload the list every second).
+      const finished = r.read === r.total && before < r.total;
+      if (finished || Math.floor(r.read / READING_RELOAD) !== Math.floor(before / READING_RELOAD)) {
+        app.dataVersion++;
+        void refreshDashboard();
+      }
+      return;
+    }
     if (e.kind === "progress") {
       const { kind: _kind, ...p } = e;
       const before = app.progress?.phase;
@@ -66,6 +83,9 @@ function opened(session: SessionInfo) {
   app.session = session;
   void api.syncState().then((s) => {
     app.sync ??= s;
+  });
+  void api.readingProgress().then((r) => {
+    app.reading ??= r;
   });
   void refreshDashboard();
   app.dataVersion++;

@@ -495,6 +495,12 @@ export const LABELS = {
     "junior": "初级",
     "senior": "高级"
   },
+  "field_verdicts": {
+    "agrees": "一致",
+    "differs": "不一致",
+    "not_found": "未识别出",
+    "read": "已识别"
+  },
   "findings": {
     "confirmed": "核实无误",
     "problem": "存在问题"
@@ -623,6 +629,13 @@ export const LABELS = {
     "approve": "通过",
     "reject": "不予认定",
     "return": "退回修改"
+  },
+  "read_fields": {
+    "certificate_no": "证书编号",
+    "dates": "起止日期",
+    "holder_name": "姓名",
+    "hours": "学时",
+    "organizer": "主办单位"
   },
   "review_states": {
     "conflict": "冲突",

@@ -1,5 +1,5 @@
 // Chinese words for codes (generated from the core's labels) and the UI's own phrases.
-import { LABELS, type Flag, type Form, type Status, type Category, type Outcome, type Phase, type RiskReason, type Finding, type DecisionState, type ReviewState, type UploadState } from "./bindings";
+import { LABELS, type Flag, type Form, type Status, type Category, type Outcome, type Phase, type RiskReason, type Finding, type DecisionState, type ReviewState, type UploadState, type ReadField, type FieldVerdict } from "./bindings";
 
 export const flagBadge = (f: Flag) => LABELS.flags[f]?.badge ?? f;
 export const flagExplanation = (f: Flag) => LABELS.flags[f]?.explanation ?? f;
@@ -16,6 +16,8 @@ export const uploadLabel = LABELS.upload_states as Record<UploadState, string>;
 export const outcomeLabel = LABELS.outcomes as Record<Outcome, string>;
 export const reviewStateLabel = LABELS.review_states as Record<ReviewState, string>;
 export const decisionStateLabel = LABELS.decision_states as Record<DecisionState, string>;
+export const readFieldLabel = LABELS.read_fields as Record<ReadField, string>;
+export const verdictLabel = LABELS.field_verdicts as Record<FieldVerdict, string>;
 
 export const phaseLabel: Record<Phase, string> = {
   login: "登录",

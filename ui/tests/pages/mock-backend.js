@@ -40,6 +40,8 @@
   /** Files the page handed over in pieces, by upload id. */
   const uploads = new Map();
   window.__calls = calls;
+  /** Declarations whose certificates the reader has not reached yet. */
+  window.__readingPending = new Set((new URLSearchParams(location.search).get("unread") || "").split(",").filter(Boolean));
   const PNG = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg=="), (c) => c.charCodeAt(0));
 
   const declaration = (r) => ({
@@ -208,6 +210,26 @@
       return { rows: page, total: people.length };
     },
     evidence_content: () => PNG.buffer.slice(0),
+    // Every declaration but those in __readingPending has its certificate read; one in three
+    // says other hours than declared.
+    evidence_reading: ({ declaration_id }) => {
+      const r = byId.get(declaration_id);
+      if (!r) throw { code: "not_found", message: `找不到申报：${declaration_id}` };
+      if (window.__readingPending.has(declaration_id)) return { state: "pending" };
+      const i = Number(declaration_id.slice(1));
+      const at = (y) => ({ sha256: "ab".repeat(32), page: 0, x: 20, y, w: 60, h: 8, page_width: 100, page_height: 100 });
+      const wrongHours = i % 3 === 2;
+      const rows = [
+        { field: "holder_name", declared: r.staff_name, read: r.staff_name, verdict: "agrees", place: at(20) },
+        { field: "dates", declared: `${r.start_date}至${r.end_date}`, read: r.start_date, verdict: "agrees", place: at(35) },
+        { field: "hours", declared: `${r.claimed_hours}学时`, read: `${wrongHours ? r.claimed_hours + 8 : r.claimed_hours}学时`, verdict: wrongHours ? "differs" : "agrees", place: at(50) },
+        { field: "organizer", declared: r.organizer, read: null, verdict: "not_found", place: null },
+        { field: "certificate_no", declared: null, read: `BT2019-${declaration_id}`, verdict: "read", place: at(80) },
+      ];
+      const findings = wrongHours ? [{ flag: "evidence_hours_mismatch", detail: `证书写明“共计${r.claimed_hours + 8}学时”，申报为${r.claimed_hours}学时` }] : [];
+      return { state: "ready", summary: { rows, findings, files_read: 1, files_total: 1, failed: [] } };
+    },
+    reading_progress: () => ({ read: 3, total: 5, models_missing: false }),
     sync_now: () => {
       setTimeout(() => window.__emitSync({ kind: "state", running: true, status: status(), error: null, report: null, next_in_secs: null }), 10);
       setTimeout(() => window.__emitSync({ kind: "progress", phase: "push", items_done: 1, items_total: 3, bytes_down: 1024, bytes_up: 300 }), 20);

@@ -445,3 +445,43 @@ test("a first login shows the recovery code once, then the first sync's panel wi
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("证书内容 beside 申报内容: verdicts from Rust, a click marks the place on the page, a pending reading fills in when the reader gets there", async () => {
+  const { page, errors } = await openApp(browser, base, 100, { query: "unread=D000001" });
+  await page.waitForFunction(() => document.querySelector('[data-test="detail-title"]')?.textContent.includes("第0期"));
+  await page.waitForSelector('[data-test="reading-table"]');
+  const verdict = (f) => page.getAttribute(`[data-test="reading-${f}"]`, "data-verdict");
+  assert.equal(await verdict("holder_name"), "agrees");
+  assert.equal(await verdict("organizer"), "not_found");
+  assert.match(await page.textContent('[data-test="reading-organizer"]'), /未识别出/);
+  assert.match(await page.textContent('[data-test="reading-certificate_no"]'), /BT2019-D000000/);
+  // A row with a place marks it on the certificate (in percent of the page); a second click
+  // takes the mark away.
+  await page.click('[data-test="reading-holder_name"]');
+  const mark = page.locator('[data-test="evidence-mark"]');
+  await mark.waitFor();
+  assert.deepEqual(await mark.evaluate((m) => [m.style.left, m.style.top, m.style.width]), ["20%", "20%", "60%"]);
+  await page.click('[data-test="reading-holder_name"]');
+  await mark.waitFor({ state: "detached" });
+  // The reader is still busy: the bar says how far.
+  await page.waitForFunction(() => /识别证书 3\/5/.test(document.querySelector('[data-test="reading-progress"]')?.textContent ?? ""));
+
+  // Not read yet: the pane says so, and asking sent the reader to this declaration.
+  await page.keyboard.press("j");
+  await page.waitForFunction(() => document.querySelector('[data-test="detail-title"]').textContent.includes("第1期"));
+  await page.waitForSelector('[data-test="reading-pending"]');
+  assert.ok((await calls(page, "evidence_reading")).some((c) => c.args.declaration_id === "D000001"));
+  await page.evaluate(() => {
+    window.__readingPending.delete("D000001");
+    window.__emitSync({ kind: "reading", read: 5, total: 5, models_missing: false });
+  });
+  await page.waitForSelector('[data-test="reading-table"]');
+  await page.waitForSelector('[data-test="reading-progress"]', { state: "detached" });
+
+  // A certificate that says other hours: the row differs, the finding quotes what was read.
+  await page.keyboard.press("j");
+  await page.waitForFunction(() => document.querySelector('[data-test="detail-title"]').textContent.includes("第2期"));
+  await page.waitForSelector('[data-test="reading-hours"][data-verdict="differs"]');
+  assert.match(await page.textContent('[data-test="reading-findings"]'), /共计20学时/);
+  assert.deepEqual(errors, []);
+});

@@ -48,6 +48,27 @@ pub enum ReadField {
     CertificateNo,
 }
 
+impl ReadField {
+    pub const ALL: [ReadField; 5] = [
+        ReadField::HolderName,
+        ReadField::Dates,
+        ReadField::Hours,
+        ReadField::Organizer,
+        ReadField::CertificateNo,
+    ];
+
+    /// The row's name in the detail pane.
+    pub fn zh(self) -> &'static str {
+        match self {
+            ReadField::HolderName => "姓名",
+            ReadField::Dates => "起止日期",
+            ReadField::Hours => "学时",
+            ReadField::Organizer => "主办单位",
+            ReadField::CertificateNo => "证书编号",
+        }
+    }
+}
+
 /// How a field read compares with the declaration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -58,6 +79,24 @@ pub enum FieldVerdict {
     NotFound,
     /// Read, with nothing declared to compare it with (the certificate number).
     Read,
+}
+
+impl FieldVerdict {
+    pub const ALL: [FieldVerdict; 4] = [
+        FieldVerdict::Agrees,
+        FieldVerdict::Differs,
+        FieldVerdict::NotFound,
+        FieldVerdict::Read,
+    ];
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            FieldVerdict::Agrees => "一致",
+            FieldVerdict::Differs => "不一致",
+            FieldVerdict::NotFound => "未识别出",
+            FieldVerdict::Read => "已识别",
+        }
+    }
 }
 
 /// One row of 证书内容 / 申报内容.
