@@ -12,7 +12,7 @@ use jxjy_platform::seed::SeedParams;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use support::platform::serve_seeded;
+use support::platform::serve_seeded_with_certificates;
 use support::webdriver::{Driver, DriverProcess, Session};
 
 /// Clicks the first loaded row that has no flag and is not decided yet; gives its id.
@@ -58,7 +58,7 @@ async fn run() {
         std::fs::create_dir_all(d).unwrap();
     }
 
-    // The reference platform, seeded, on loopback.
+    // The reference platform, seeded with realistic certificates, on loopback.
     let db = temp_dir("platform").join("platform.db");
     let params = SeedParams {
         units: 1,
@@ -68,7 +68,7 @@ async fn run() {
         seed: 5,
         year: 2019,
     };
-    let (addr, account) = serve_seeded(&db, &params).await;
+    let (addr, account) = serve_seeded_with_certificates(&db, &params).await;
 
     // The app, launched by WebKitWebDriver through tauri-driver, with a fresh data folder.
     let home = temp_dir("home");
@@ -140,7 +140,17 @@ async fn run() {
         60,
     )
     .await;
+    // The background reader reaches the declaration on screen (it goes there first): 证书内容
+    // beside 申报内容, and a click on a field read marks where it stands on the certificate.
+    s.wait("[data-test=reading-table]", 180).await;
     shot(&s, &screenshots, "03-review").await;
+    s.wait_for(
+        "a field marked on the certificate",
+        "(() => { if (document.querySelector('[data-test=evidence-mark]')) return true; const r = document.querySelector('[data-test=reading-table] tr.clickable'); if (r && !r.classList.contains('on')) r.click(); return false; })()",
+        20,
+    )
+    .await;
+    shot(&s, &screenshots, "03b-evidence-read").await;
 
     // Approve with the keyboard.
     s.key("a").await;

@@ -10,8 +10,26 @@ use std::path::Path;
 
 /// Its address and the first unit's reviewer account.
 pub async fn serve_seeded(db: &Path, params: &SeedParams) -> (SocketAddr, Account) {
+    serve(db, params, false).await
+}
+
+/// Like `serve_seeded`, with realistic certificates as the evidence (`seed --evidence`).
+pub async fn serve_seeded_with_certificates(
+    db: &Path,
+    params: &SeedParams,
+) -> (SocketAddr, Account) {
+    serve(db, params, true).await
+}
+
+async fn serve(db: &Path, params: &SeedParams, certificates: bool) -> (SocketAddr, Account) {
     let mut conn = jxjy_platform::db::open(db).unwrap();
-    let account = seed(&mut conn, params).unwrap().accounts[0].clone();
+    let report = if certificates {
+        let fonts = jxjy_certgen::Fonts::from_system().unwrap();
+        jxjy_platform::seed::seed_with_certificates(&mut conn, params, &fonts).unwrap()
+    } else {
+        seed(&mut conn, params).unwrap()
+    };
+    let account = report.accounts[0].clone();
     let addr = jxjy_platform::api::spawn_server(
         "127.0.0.1:0",
         conn,
