@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 windows_toolchain build-windows nsis perl make
 
 scripts/build-ui.sh
+# The OCR models ride in the installer (ocr-models beside the program, where the app looks).
+scripts/fetch-ocr-models.sh
 start=$(date +%s)
 cargo build --locked --release --target "$TARGET" \
   -p jxjy-review --bin jxjy-review -p jxjy-cli --bin jxjy -p jxjy-platform --bin jxjy-platform
@@ -33,6 +35,8 @@ stage="target/windows/stage"
 rm -rf "$stage"
 mkdir -p "$stage"
 cp "$out/jxjy-review.exe" "$out/jxjy.exe" "$loader" icons/icon.ico "$stage/"
+mkdir -p "$stage/ocr-models"
+cp models/ocr/*.onnx "$stage/ocr-models/"
 installer="target/windows/jxjy-review_${version}_x64-setup.exe"
 makensis -V2 -INPUTCHARSET UTF8 -DVERSION="$version" -DSRCDIR="$PWD/$stage" \
   -DOUTFILE="$PWD/$installer" scripts/windows/installer.nsi

@@ -42,6 +42,9 @@ wineserver -w
 for f in jxjy-review.exe jxjy.exe WebView2Loader.dll uninstall.exe; do
   [ -f "$programs/$f" ] || fail "$f was not installed in $programs"
 done
+for f in ch_PP-OCRv4_det_infer.onnx ch_PP-OCRv4_rec_infer.onnx; do
+  cmp -s "$programs/ocr-models/$f" "models/ocr/$f" || fail "the OCR model $f was not installed in $programs/ocr-models"
+done
 [ ! -e "$programs/bcryptprimitives.dll" ] || fail "the test-only shim was installed"
 [ -f "$menu/继续教育学时初审.lnk" ] || fail "no Start-menu entry in $menu"
 [ -f "$menu/卸载继续教育学时初审.lnk" ] || fail "no uninstall entry in the Start menu"
