@@ -62,7 +62,7 @@ fn patterns() -> Option<&'static Patterns> {
             number: re(r"(?i:证书编号|证书号|证号|编号|no\.?|№)\s*[:：]?\s*(?P<v>[A-Za-z0-9][A-Za-z0-9\-_/()（）〔〕\[\]]{3,40})")?,
             organizer_label: re(r"(?:发证单位|主办单位|颁发单位|培训单位|发证机关|签发单位|主办方|举办单位|培训机构)\s*[:：]?\s*(?P<v>[\p{Han}（）()A-Za-z0-9]{4,40})")?,
             organizer_by: re(r"由\s*(?P<v>[\p{Han}（）()]{4,40}?)\s*(?:主办|举办|组织|承办)")?,
-            organizer_line: re(r"^\s*(?P<v>[\p{Han}（）()]{4,40}(?:中心|学会|协会|学院|大学|委员会|局|厅|办公室|基地|研究院|研究所|医院|公司|集团|部|处|站|学校|院|会))\s*(?:\(盖章\)|（盖章）|盖章)?\s*$")?,
+            organizer_line: re(r"^\s*(?P<v>\p{Han}[\p{Han}（）() ]{3,50}?(?:中心|学会|协会|学院|大学|委员会|局|厅|办公室|基地|研究院|研究所|医院|公司|集团|部|处|站|学校|院|会))\s*(?:\(盖章\)|（盖章）|盖章)?\s*$")?,
         })
     })
     .as_ref()
@@ -190,10 +190,11 @@ fn organizer(p: &Patterns, text: &str) -> Option<Found<String>> {
         {
             if let Some(m) = c.name("v") {
                 let start = offset + line[..m.start()].chars().count();
-                let value = m.as_str().to_owned();
+                // A seal or letter-spacing splits the name into boxes: 兵团公共就业和 人才服务局.
+                let value: String = m.as_str().chars().filter(|c| *c != ' ').collect();
                 if !value.contains("证书") && !value.contains("证明") {
                     last = Some(Found {
-                        span: (start, start + value.chars().count()),
+                        span: (start, start + m.as_str().chars().count()),
                         value,
                     });
                 }

@@ -109,3 +109,21 @@ fn an_organizer_misread_by_a_character_agrees_another_division_does_not() {
         );
     }
 }
+
+/// A seal stamped over the issuing body's line splits it into two OCR boxes (read with a space
+/// between them), as letter-spacing does: the name is still the organizer, without the spaces.
+#[test]
+fn an_organizer_line_split_by_a_seal_is_still_read() {
+    let text = "培训合格证书\n唐红梅同志：\n于2017年3月15日至3月17日参加学习，合计18学时，考核合格，特发此证\n兵团公共就业和 人才服务局\n2017年3月30日\n证书编号：BT201906-707493";
+    let f = read_fields(text);
+    assert_eq!(
+        f.organizer.as_ref().unwrap().value,
+        "兵团公共就业和人才服务局"
+    );
+    let spaced =
+        read_fields("结业证书\n张伟同志：\n完成培训\n兵 团 卫 生 健 康 委 员 会\n2019年6月1日");
+    assert_eq!(spaced.organizer.unwrap().value, "兵团卫生健康委员会");
+    // A sentence is not a name: no suffix of an issuing body at its end.
+    let none = read_fields("结业证书\n张伟同志：\n考核合格 特发此证");
+    assert!(none.organizer.is_none());
+}

@@ -18,7 +18,8 @@ use serde::{Deserialize, Serialize};
 
 /// The reader's version: stored with every reading, so a new reader re-reads what an older one
 /// read (and nothing else).
-pub const READER_VERSION: u32 = 1;
+/// 2: an organizer line split by a seal or letter-spacing is read.
+pub const READER_VERSION: u32 = 2;
 
 /// Bounds on what one file may cost, checked before anything is decoded or allocated.
 #[derive(Debug, Clone, Copy)]
