@@ -145,6 +145,16 @@ fn invoke(w: &Window, cmd: &str, args: Value) -> Result<Value, Value> {
     request(w, cmd, args).map(|b| b.deserialize::<Value>().unwrap())
 }
 
+/// Logs the open profile in to the platform with its reviewer account (the first sync follows).
+fn log_in(w: &Window, p: &Platform) {
+    invoke(
+        w,
+        "login",
+        json!({"input": {"server": p.url, "username": p.account.username, "password": p.account.password, "year": 2019}}),
+    )
+    .unwrap();
+}
+
 /// Every test profile's unlock secret.
 const SECRET: &str = "24681357";
 
@@ -156,6 +166,20 @@ fn set_up(w: &Window, name: &str) -> Value {
 }
 
 impl Harness {
+    /// Waits for the reader's next progress event; none means the reader went idle without
+    /// reading `id`'s files. The deadline only keeps a broken reader from hanging the suite.
+    fn next_reading_event(&self, id: &str) {
+        loop {
+            let e = self
+                .events
+                .recv_timeout(Duration::from_secs(120))
+                .unwrap_or_else(|_| panic!("the reader went idle without reading {id}"));
+            if e["kind"] == "reading" {
+                return;
+            }
+        }
+    }
+
     /// Waits for the end of a sync and gives its state event.
     fn sync_finished(&self) -> Value {
         let deadline = std::time::Instant::now() + Duration::from_secs(120);
@@ -447,12 +471,7 @@ fn a_decision_wakes_the_sync_worker_and_a_batch_goes_up_in_one_push() {
     });
     let w = &h.w;
     set_up(w, "wake");
-    invoke(
-        w,
-        "login",
-        json!({"input": {"server": p.url, "username": p.account.username, "password": p.account.password, "year": 2019}}),
-    )
-    .unwrap();
+    log_in(w, &p);
     let first = h.sync_finished();
     assert!(first["error"].is_null(), "{first}");
 
@@ -509,12 +528,7 @@ fn undo_over_ipc_returns_the_declaration_to_the_queue() {
     let h = app();
     let w = &h.w;
     set_up(w, "undo");
-    invoke(
-        w,
-        "login",
-        json!({"input": {"server": p.url, "username": p.account.username, "password": p.account.password, "year": 2019}}),
-    )
-    .unwrap();
+    log_in(w, &p);
     assert!(h.sync_finished()["error"].is_null());
     let page = invoke(
         w,
@@ -613,12 +627,7 @@ fn spot_checks_exports_and_exchange_files_over_ipc() {
     let h = app();
     let w = &h.w;
     set_up(w, "office-1");
-    invoke(
-        w,
-        "login",
-        json!({"input": {"server": p.url, "username": p.account.username, "password": p.account.password, "year": 2019}}),
-    )
-    .unwrap();
+    log_in(w, &p);
     let done = h.sync_finished();
     assert!(done["error"].is_null(), "{done}");
     assert_eq!(invoke(w, "spotcheck_list", json!({})).unwrap(), json!([]));
@@ -864,12 +873,7 @@ fn a_locked_profile_answers_nothing_until_unlocked_and_loses_nothing() {
         "a second set-up cannot replace the secret"
     );
 
-    invoke(
-        w,
-        "login",
-        json!({"input": {"server": p.url, "username": p.account.username, "password": p.account.password, "year": 2019}}),
-    )
-    .unwrap();
+    log_in(w, &p);
     assert!(h.sync_finished()["error"].is_null());
     let page = invoke(
         w,
@@ -1010,12 +1014,7 @@ fn the_background_reader_compares_certificates_with_their_declarations() {
     });
     let w = &h.w;
     set_up(w, "reader");
-    invoke(
-        w,
-        "login",
-        json!({"input": {"server": p.url, "username": p.account.username, "password": p.account.password, "year": 2019}}),
-    )
-    .unwrap();
+    log_in(w, &p);
     let done = h.sync_finished();
     assert!(done["error"].is_null(), "{done}");
 
@@ -1051,17 +1050,15 @@ fn the_background_reader_compares_certificates_with_their_declarations() {
         })
         .cloned();
 
-    let ready = |id: &str| {
-        let deadline = std::time::Instant::now() + Duration::from_secs(120);
-        loop {
-            let r = invoke(w, "evidence_reading", json!({"declaration_id": id})).unwrap();
-            if r["state"] == "ready" {
-                return r["summary"].clone();
-            }
-            assert_eq!(r["state"], "pending", "{r}");
-            assert!(std::time::Instant::now() < deadline, "never read: {id}");
-            std::thread::sleep(Duration::from_millis(50));
+    // Asked for again after each progress event of the reader (which goes to `id` first), so
+    // the test waits for the reader's work, not for a time.
+    let ready = |id: &str| loop {
+        let r = invoke(w, "evidence_reading", json!({"declaration_id": id})).unwrap();
+        if r["state"] == "ready" {
+            return r["summary"].clone();
         }
+        assert_eq!(r["state"], "pending", "{r}");
+        h.next_reading_event(id);
     };
     let summary = ready(&matching);
     let verdict = |s: &Value, field: &str| {

@@ -116,8 +116,9 @@ impl Ctx {
         }
     }
 
-    /// One step: the stale comparisons first (they are cheap and the reviewer sees them), then
-    /// one file. Returns whether there may be more to do right away.
+    /// One step: one file read, then the comparisons it made stale (the declaration on screen
+    /// first), so that the progress sent after the step finds them stored. Returns whether
+    /// there may be more to do right away.
     fn step(
         &self,
         store: &mut Store,
@@ -125,11 +126,10 @@ impl Ctx {
         prefer: Option<&str>,
         skip: &mut HashSet<String>,
     ) -> Result<bool, AppError> {
-        if readings::refresh_stale(store, prefer, REFRESH_BATCH)? > 0 {
-            return Ok(true);
-        }
         let started = Instant::now();
-        match readings::read_next(store, ocr, prefer, skip)? {
+        let step = readings::read_next(store, ocr, prefer, skip)?;
+        let refreshed = readings::refresh_stale(store, prefer, REFRESH_BATCH)?;
+        match step {
             Step::Read => {
                 self.log.info(&format!(
                     "evidence file read in {} ms",
@@ -144,7 +144,7 @@ impl Ctx {
                 }
                 Ok(true)
             }
-            Step::Idle => Ok(false),
+            Step::Idle => Ok(refreshed > 0),
         }
     }
 
